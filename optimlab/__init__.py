@@ -1,0 +1,22 @@
+"""optimlab: the update rules and interactive figures behind the optimizer notebooks.
+
+The numerics (``Problem``, ``run``, the optimizers, ``theory``) need only NumPy. The figures
+(``optimlab.plots``) and the slider panels (``optimlab.widgets``) load matplotlib and ipywidgets
+the first time they are used.
+"""
+
+from importlib import import_module
+
+from . import theory
+from .optim import SGD, Optimizer
+from .problems import Problem, quadratic
+from .run import Trajectory, run
+
+__all__ = ["SGD", "Optimizer", "Problem", "Trajectory", "quadratic", "run", "theory"]
+__version__ = "0.1.0"
+
+
+def __getattr__(name):
+    if name in ("plots", "widgets"):
+        return import_module(f".{name}", __name__)
+    raise AttributeError(f"module 'optimlab' has no attribute {name!r}")

@@ -1,0 +1,101 @@
+"""Figures that a slider can update cheaply."""
+
+from __future__ import annotations
+
+import io
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+
+def new_figure(figsize: tuple[float, float], **adjust) -> plt.Figure:
+    """A figure of fixed layout.
+
+    With ipympl (``%matplotlib widget``) the figure is not displayed on creation (a panel shows it
+    next to its controls) and its toolbar, header and footer are hidden, so a projected notebook
+    shows the plot alone. Margins are fixed with ``adjust`` (``subplots_adjust`` keywords) instead
+    of a layout engine: a layout engine would run again on every redraw of a slider.
+    """
+    with plt.ioff():
+        fig = plt.figure(figsize=figsize, dpi=100)
+    canvas = fig.canvas
+    for flag in ("toolbar_visible", "header_visible", "footer_visible", "resizable"):
+        if hasattr(canvas, flag):
+            setattr(canvas, flag, False)
+    fig.subplots_adjust(**adjust)
+    return fig
+
+
+class LiveFigure:
+    """A figure built once, whose changing parts are redrawn alone.
+
+    Subclasses build the figure in ``__init__`` and register what a slider changes with
+    ``dynamic`` (whole axes whose limits move, or single artists on a fixed axes). ``redraw``
+    then repaints only those on top of a saved image of the rest (matplotlib's blitting): the
+    static axes, their ticks and labels are not drawn again on every event. Any full draw (the
+    first one, a resize, a change of screen resolution under ipympl) saves a fresh background.
+    """
+
+    def __init__(self, figsize, **adjust):
+        self.fig = new_figure(figsize, **adjust)
+        self._dynamic: list = []
+        self._background = None
+        self._saving = False
+        self.fig.canvas.mpl_connect("draw_event", self._on_full_draw)
+
+    def dynamic(self, *artists):
+        """Mark ``artists`` as redrawn on every update; returns the first."""
+        for a in artists:
+            a.set_animated(True)
+            self._dynamic.append(a)
+        return artists[0]
+
+    def _on_full_draw(self, event):
+        if self._saving:  # savefig draws everything: no background to keep from that
+            return
+        canvas = self.fig.canvas
+        self._background = canvas.copy_from_bbox(self.fig.bbox)
+        self._draw_dynamic()
+
+    def _draw_dynamic(self):
+        for a in self._dynamic:
+            self.fig.draw_artist(a)
+
+    def redraw(self) -> None:
+        """Show the current state of the artists: a full draw the first time, then only the
+        dynamic artists over the saved background."""
+        canvas = self.fig.canvas
+        if self._background is None:
+            canvas.draw()  # its draw_event saves the background
+        else:
+            canvas.restore_region(self._background)
+            self._draw_dynamic()
+        canvas.blit(self.fig.bbox)
+
+    def png(self) -> bytes:
+        """The whole figure as PNG (the static image a notebook keeps for readers without a
+        kernel)."""
+        buf = io.BytesIO()
+        self._saving = True
+        for a in self._dynamic:
+            a.set_animated(False)
+        try:
+            self.fig.savefig(buf, format="png")
+        finally:
+            for a in self._dynamic:
+                a.set_animated(True)
+            self._saving = False
+            self._background = None  # savefig drew over the canvas: start afresh
+        return buf.getvalue()
+
+
+def finite_range(*arrays, floor=None):
+    """(lo, hi) over the finite values of ``arrays`` (those above ``floor`` if given), or None."""
+    vals = np.concatenate([np.ravel(a) for a in arrays])
+    keep = np.isfinite(vals)
+    if floor is not None:
+        keep &= vals > floor
+    vals = vals[keep]
+    if vals.size == 0:
+        return None
+    return float(vals.min()), float(vals.max())
