@@ -27,7 +27,7 @@ class DescentFigure(LiveFigure):
     def __init__(self, curvature: float = 8.0, lr_range=(1e-3, 1.0), x_view: float = 3.0):
         self.curvature = float(curvature)
         self.x_view = float(x_view)
-        super().__init__((11.0, 4.0), left=0.06, right=0.985, bottom=0.14, top=0.80, wspace=0.3)
+        super().__init__((9.0, 3.7), left=0.07, right=0.985, bottom=0.14, top=0.78, wspace=0.33)
         fig = self.fig
         ax_loss, ax_path, ax_q = fig.subplots(1, 3, width_ratios=[1.1, 1.1, 1.0])
         self.ax_loss, self.ax_path, self.ax_q = ax_loss, ax_path, ax_q
@@ -36,7 +36,7 @@ class DescentFigure(LiveFigure):
         self.dynamic(ax_loss, ax_path)
         self.title = self.dynamic(fig.suptitle("", fontsize=12, y=0.975))
 
-        ax_loss.set_title("loss $f(x_t)$ against iteration $t$", fontsize=11)
+        ax_loss.set_title("loss $f(x_t)$ against iteration $t$", fontsize=11, pad=12)
         ax_loss.set_xlabel("iteration t")
         ax_loss.grid(alpha=0.3)
         (self.loss_line,) = ax_loss.plot([], [], "o-", color=PATH_COLOR, ms=4, lw=1.5)
@@ -45,7 +45,7 @@ class DescentFigure(LiveFigure):
         )
 
         name = f"{self.curvature / 2:g}x^2"
-        ax_path.set_title(f"iterates on $f(x) = {name}$ (dark: early)", fontsize=11)
+        ax_path.set_title(f"iterates on $f(x) = {name}$ (dark: early)", fontsize=11, pad=12)
         ax_path.set_xlabel("x")
         ax_path.grid(alpha=0.3)
         (self.curve,) = ax_path.plot([], [], color="0.6", lw=1.5, zorder=1)
@@ -64,10 +64,10 @@ class DescentFigure(LiveFigure):
         lrs = np.geomspace(*lr_range, 400)
         lo, hi = 1 / self.curvature, 2 / self.curvature
         ax_q.set_title(
-            f"per-step factor $x_{{t+1}}/x_t = 1 - {self.curvature:g}\\,lr$", fontsize=11
+            f"factor per step $x_{{t+1}}/x_t = 1 - {self.curvature:g}\\,lr$", fontsize=10, pad=12
         )
         ax_q.set_xscale("log")
-        ax_q.set_xlim(*lr_range)
+        ax_q.set_xlim(lr_range[0] / 1.25, lr_range[1] * 1.25)  # room for the marker
         q_min = float(gd_factor(lr_range[1], self.curvature))
         ax_q.set_ylim(min(q_min, -1) - 0.5, 1.5)
         ax_q.axhspan(-1, 1, color=STABLE_COLOR, zorder=0)
@@ -178,7 +178,7 @@ class SweepFigure(LiveFigure):
     """
 
     def __init__(self, n_rates: int = 10, ylim=(1e-20, 1e6), steps: int = 100):
-        super().__init__((9.5, 4.2), left=0.08, right=0.80, bottom=0.13, top=0.88)
+        super().__init__((9.0, 4.0), left=0.09, right=0.80, bottom=0.13, top=0.88)
         ax = self.fig.subplots()
         self.ax = ax
         ax.set_yscale("log")

@@ -22,6 +22,11 @@ def new_figure(figsize: tuple[float, float], **adjust) -> plt.Figure:
     for flag in ("toolbar_visible", "header_visible", "footer_visible", "resizable"):
         if hasattr(canvas, flag):
             setattr(canvas, flag, False)
+    if hasattr(canvas, "syncing_data_url"):
+        # ipympl (0.10) stores a frame drawn before the canvas is shown as bare base64 in the
+        # synced ``_data_url``; the browser then loads it as a URL, the image is broken, and the
+        # canvas stays 0 x 0 px. Panels keep their own static PNG, so switch that sync off.
+        canvas.syncing_data_url = False
     fig.subplots_adjust(**adjust)
     return fig
 
@@ -66,11 +71,11 @@ class LiveFigure:
         dynamic artists over the saved background."""
         canvas = self.fig.canvas
         if self._background is None:
-            canvas.draw()  # its draw_event saves the background
+            canvas.draw()  # its draw_event saves the background; ipympl sends the frame
         else:
             canvas.restore_region(self._background)
             self._draw_dynamic()
-        canvas.blit(self.fig.bbox)
+            canvas.blit(self.fig.bbox)  # ipympl sends the changed pixels
 
     def png(self) -> bytes:
         """The whole figure as PNG (the static image a notebook keeps for readers without a
