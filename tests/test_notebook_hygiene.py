@@ -69,3 +69,12 @@ def test_opens_with_the_widget_backend_and_optimlab(path):
     first = "".join(code_cells(path)[0]["source"])
     assert first.startswith("%matplotlib widget")
     assert "import optimlab as ol" in first
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_stored_lean_as_nbconvert_config_json_says(path):
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    assert set(nb["metadata"]) <= {"kernelspec", "language_info"}, "widget state or other"
+    assert nb["metadata"]["kernelspec"]["name"] == "python3"
+    for c in nb["cells"]:
+        assert set(c.get("metadata", {})) <= {"tags"}, "timestamps or other cell metadata"
