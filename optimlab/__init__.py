@@ -7,12 +7,12 @@ the first time they are used.
 
 from importlib import import_module
 
-from . import theory
-from .optim import SGD, Optimizer
+from . import optim, theory
+from .optim import *  # noqa: F403  (the optimizers, with torch.optim's names)
 from .problems import Problem, quadratic
-from .run import Trajectory, run
+from .run import Trajectory, replay, run
 
-__all__ = ["SGD", "Optimizer", "Problem", "Trajectory", "quadratic", "run", "theory"]
+__all__ = [*optim.__all__, "Problem", "Trajectory", "quadratic", "replay", "run", "theory"]
 __version__ = "0.1.0"
 
 

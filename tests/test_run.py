@@ -144,3 +144,97 @@ def test_numerics_do_not_import_matplotlib_or_widgets():
     code = "import sys, optimlab; print('matplotlib' in sys.modules, 'ipywidgets' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+# -- replay ---------------------------------------------------------------------------------
+
+
+def seed_004_stream():
+    """Gradient 1 at steps 0..101000 except 100000 at step 100999 (seed 004's table)."""
+    grads = np.ones(101_001)
+    grads[100_999] = 100_000.0
+    return grads
+
+
+def test_replay_reproduces_seed_004s_table():
+    t = ol.replay(ol.Adam(lr=1.0, betas=(0.0, 0.999)), seed_004_stream())
+    assert t.x.shape == (101_002,) and t.loss is None
+    move = -np.diff(t.x)
+    np.testing.assert_allclose(move[100_998], 1.0, rtol=1e-6)
+    np.testing.assert_allclose(move[100_999], 10 * np.sqrt(10), rtol=1e-3)  # 31.62
+    np.testing.assert_allclose(move[101_000], 10**-3.5, rtol=1e-3)  # 3.162e-4
+    # no single update moves more than lr * sqrt(1 / (1 - beta2))
+    assert np.abs(move).max() <= np.sqrt(1 / (1 - 0.999)) + 1e-12
+
+
+def test_replay_equals_stepping_by_hand():
+    rng = np.random.default_rng(1)
+    grads = rng.normal(size=(50, 3))
+    opt = ol.RMSprop(lr=0.01, momentum=0.5, centered=True)
+    t = ol.replay(opt, grads, x0=np.ones(3))
+    x, s = np.ones(3), opt.init(np.ones(3))
+    for k, g in enumerate(grads, start=1):
+        x, s = opt.step(x, g, s)
+        np.testing.assert_array_equal(t.x[k], x)
+
+
+def test_replay_sweeps_broadcast_the_stream():
+    grads = np.ones(10)
+    t = ol.replay(ol.Adam(lr=np.array([0.1, 1.0]), betas=(0.0, 0.999)), grads)
+    assert t.x.shape == (11, 2)
+    np.testing.assert_allclose(t.x[1], [-0.1, -1.0], rtol=1e-7)
+
+
+def test_replay_refuses_what_it_cannot_use():
+    with pytest.raises(ValueError, match=r"grads must have a step axis first"):
+        ol.replay(ol.SGD(lr=0.1), 3.0)
+    with pytest.raises(ValueError, match=r"grads of shape \(5, 3\) do not fit x0 of shape \(2,\)"):
+        ol.replay(ol.SGD(lr=0.1), np.ones((5, 3)), x0=[0.0, 0.0])
+    with pytest.raises(ValueError, match="Newton needs a Hessian"):
+        ol.replay(ol.Newton(), np.ones(3))
+
+
+# -- records for long runs ------------------------------------------------------------------
+
+
+def test_every_kth_point_and_the_last():
+    full = ol.run(ol.SGD(lr=0.01), P, 2.0, 25)
+    t = ol.run(ol.SGD(lr=0.01), P, 2.0, 25, every=10)
+    np.testing.assert_array_equal(t.step, [0, 10, 20, 25])
+    np.testing.assert_array_equal(t.x, full.x[t.step])
+    np.testing.assert_array_equal(t.loss, full.loss[t.step])
+    assert t.steps == 25
+
+
+def test_keep_the_loss_only_of_a_large_sweep():
+    lrs = np.geomspace(1e-3, 0.3, 1000)
+    t = ol.run(ol.SGD(lr=lrs), P, 2.0, 100_000, every=1000, keep=("loss",))
+    assert t.x is None and t.loss.shape == (101, 1000)
+    assert t.loss.nbytes == 101 * 1000 * 8  # the full trajectory would be 800 MB
+    np.testing.assert_allclose(t.loss[1], 16 * (1 - 8 * lrs) ** 2000, rtol=1e-9, atol=1e-300)
+    assert (t.diverged_at[lrs < 0.25] == -1).all()
+    assert (t.diverged_at[lrs > 0.25 + 1e-3] > 0).all()  # these overflow: cut and reported
+
+
+def test_divergence_between_recorded_points_is_still_found():
+    # the loss overflows at step 182 while x is finite: with every=100 the loss is evaluated at
+    # recorded points only, so the run is cut at the next one, 200 (documented in run)
+    t = ol.run(ol.SGD(lr=1.0), P, 2.0, 1000, every=100)
+    assert t.diverged_at == 200
+    np.testing.assert_array_equal(np.isnan(t.x), t.step >= 200)
+    # x itself overflows at step 365 (2 * 7^365 > 1.8e308): found on the step, between records
+    t = ol.run(ol.SGD(lr=1.0), P, 2.0, 1000, every=1000, keep=("x",))
+    assert t.diverged_at == 365
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"every": 0}, "every must be a positive integer, got 0"),
+        ({"keep": ("x", "grad")}, "keep must name 'x' and/or 'loss'"),
+        ({"keep": ()}, "keep must name 'x' and/or 'loss'"),
+    ],
+)
+def test_bad_record_options(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        ol.run(ol.SGD(lr=0.1), P, 2.0, 10, **kwargs)

@@ -35,6 +35,7 @@ class Optimizer:
 
     def __init__(self):
         self._arrays: dict[str, np.ndarray] = {}
+        self._shaped: dict[tuple[str, int], np.ndarray] = {}  # _get's reshaped sweep arrays
 
     # -- construction -------------------------------------------------------------------------
     def _hparam(self, name: str, value, message: str | None = None, valid=None):
@@ -58,40 +59,88 @@ class Optimizer:
             self._arrays[name] = arr
             setattr(self, name, arr)
 
+    def _betas(self, betas, names=("beta1", "beta2")):
+        """Store ``betas`` as two hyperparameters, each checked as torch does: 0 <= beta < 1."""
+        betas = pair("betas", betas, "a pair (beta1, beta2)")
+        for i, (name, beta) in enumerate(zip(names, betas, strict=True)):
+            self._hparam(
+                name,
+                beta,
+                f"Invalid beta parameter at index {i}: {{}}",
+                lambda b: (b >= 0) & (b < 1),
+            )
+
+    @property
+    def betas(self):
+        return (self.beta1, self.beta2)
+
+    def _adam_family(self, lr, eps, betas, weight_decay):
+        """The checks the Adam family shares, in torch's order."""
+        self._hparam("lr", lr, "Invalid learning rate: {}")
+        self._hparam("eps", eps, "Invalid epsilon value: {}")
+        self._betas(betas)
+        self._hparam("weight_decay", weight_decay)
+
+    def _prologue(self, x, g, weight_decay=0.0, lr=None, decoupled=False):
+        """What torch does first in every step: check g, negate it for ``maximize``, apply weight
+        decay (L2: g + weight_decay·x; decoupled, as AdamW: x·(1 − lr·weight_decay))."""
+        g = self._check_grad(x, g)
+        if getattr(self, "maximize", False):
+            g = -g
+        if nonzero(weight_decay):
+            if decoupled:
+                x = x * (1 - lr * weight_decay)
+            else:
+                g = g + weight_decay * x
+        return x, g
+
     def _check_broadcast(self):
+        """Called once the hyperparameters are set: the sweep's shape, or an error naming
+        the arrays that do not broadcast."""
         shapes = {name: a.shape for name, a in self._arrays.items()}
         try:
-            np.broadcast_shapes(*shapes.values())
+            self._batch_shape = np.broadcast_shapes(*shapes.values())
         except ValueError:
             listed = ", ".join(f"{n} with shape {s}" for n, s in shapes.items())
             raise ValueError(f"hyperparameter arrays do not broadcast together: {listed}") from None
 
     @property
     def batch_shape(self) -> tuple[int, ...]:
-        """The leading axes that a sweep adds: the broadcast shape of the array hyperparameters."""
-        return np.broadcast_shapes(*(a.shape for a in self._arrays.values()))
+        """The leading axes that a sweep adds: the broadcast shape of the array hyperparameters.
+
+        Hyperparameters are fixed when the optimizer is made: for other values, make another."""
+        return self._batch_shape
 
     # -- stepping -----------------------------------------------------------------------------
     def _get(self, name: str, x: np.ndarray):
         """Hyperparameter ``name`` shaped to broadcast against ``x`` (batch axes, then the
         point's own axes)."""
-        value = getattr(self, name)
         if name not in self._arrays:
-            return value
-        nb = len(self.batch_shape)
-        ne = np.ndim(x) - nb
-        if ne < 0:
-            raise ValueError(
-                f"x has shape {np.shape(x)}, but the hyperparameters make a sweep of shape "
-                f"{self.batch_shape}: x must start with those axes"
+            return getattr(self, name)
+        key = (name, np.ndim(x))
+        shaped = self._shaped.get(key)
+        if shaped is None:
+            value = self._arrays[name]
+            nb = len(self._batch_shape)
+            ne = np.ndim(x) - nb
+            if ne < 0:
+                raise ValueError(
+                    f"x has shape {np.shape(x)}, but the hyperparameters make a sweep of shape "
+                    f"{self._batch_shape}: x must start with those axes"
+                )
+            shaped = self._shaped[key] = value.reshape(
+                (1,) * (nb - value.ndim) + value.shape + (1,) * ne
             )
-        return value.reshape((1,) * (nb - value.ndim) + value.shape + (1,) * ne)
+        return shaped
 
     @staticmethod
-    def _check_grad(x: np.ndarray, g: np.ndarray) -> np.ndarray:
-        g = np.asarray(g, dtype=float)
-        if g.shape != np.shape(x):
-            raise ValueError(f"g has shape {g.shape}, but x has shape {np.shape(x)}")
+    def _check_grad(x, g):
+        shape = getattr(g, "shape", None)  # NumPy arrays and scalars pass as they are
+        if shape is None:
+            g = np.asarray(g, dtype=float)
+            shape = g.shape
+        if shape != getattr(x, "shape", ()):
+            raise ValueError(f"g has shape {shape}, but x has shape {np.shape(x)}")
         return g
 
     def init(self, x: np.ndarray) -> dict:
@@ -112,3 +161,41 @@ def _short(v):
     if isinstance(v, np.ndarray):
         return f"<array {v.shape}>"
     return repr(v)
+
+
+def pair(name: str, value, what: str = "a pair") -> tuple:
+    """``value`` as a 2-tuple (a tuple, a list or a 2-element array), or a ValueError."""
+    if isinstance(value, np.ndarray) and value.shape == (2,):
+        value = tuple(value)
+    if not isinstance(value, (tuple, list)) or len(value) != 2:
+        raise ValueError(f"{name} must be {what}, got {value!r}")
+    return tuple(value)
+
+
+def get(opt: Optimizer, x, *names):
+    """Hyperparameters ``names`` of ``opt``, each shaped to broadcast against ``x``."""
+    if not opt._arrays:  # no sweep: plain floats
+        return [getattr(opt, n) for n in names]
+    return [opt._get(n, x) for n in names]
+
+
+def nonzero(value) -> bool:
+    """Whether a hyperparameter (a float, or a sweep's array) is anywhere non-zero."""
+    return value != 0 if isinstance(value, float) else bool(np.any(value != 0))
+
+
+def lerp(x, end, weight):
+    """torch.lerp with a float weight, in torch's operand order: ``x + w(end − x)`` when
+    |w| < 0.5, else ``end − (end − x)(1 − w)``. This is the EMA m ← β·m + (1 − β)·g with
+    w = 1 − β."""
+    if isinstance(weight, float) or np.ndim(weight) == 0:
+        if abs(weight) < 0.5:
+            return x + weight * (end - x)
+        return end - (end - x) * (1 - weight)
+    return np.where(np.abs(weight) < 0.5, x + weight * (end - x), end - (end - x) * (1 - weight))
+
+
+def fl32(value):
+    """Round to float32 and back: torch keeps some scalar state (NAdam's mu_product, ASGD's eta
+    and mu) in float32, its default dtype."""
+    return np.asarray(value, dtype=np.float32).astype(float)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import Optimizer
+from .base import Optimizer, get, nonzero
 
 
 class SGD(Optimizer):
@@ -59,15 +59,12 @@ class SGD(Optimizer):
         return {"momentum_buffer": None}
 
     def step(self, x, g, state):
-        g = self._check_grad(x, g)
-        lr, momentum = self._get("lr", x), self._get("momentum", x)
-        weight_decay, dampening = self._get("weight_decay", x), self._get("dampening", x)
-        if self.maximize:
-            g = -g
-        if np.any(weight_decay != 0):
-            g = g + weight_decay * x
+        lr, momentum, weight_decay, dampening = get(
+            self, x, "lr", "momentum", "weight_decay", "dampening"
+        )
+        x, g = self._prologue(x, g, weight_decay)
         buf = state["momentum_buffer"]
-        if np.any(momentum != 0):
+        if nonzero(momentum):
             buf = g.copy() if buf is None else buf * momentum + (1 - dampening) * g
             d = g + momentum * buf if self.nesterov else buf
             if np.ndim(momentum):  # a sweep where some runs have no momentum: plain g there
