@@ -49,3 +49,16 @@ def quadratic(a: float = 4.0) -> Problem:
         hess=lambda x: np.full(np.shape(x), 2 * a),
         name=f"{a:g}x²",
     )
+
+
+def tilted_double_well(tilt: float = 0.3) -> Problem:
+    """f(x) = (x² − 1)² + tilt·x: a deep minimum near x = −1 and, for 0 < tilt < 0.77, a
+    shallow one near x = +1 behind a bump. Started at x0 = 2, plain gradient descent stops in
+    the shallow one; momentum can carry the iterate over the bump (seed 001's picture)."""
+    tilt = float(tilt)
+    return Problem(
+        f=lambda x: (x * x - 1) ** 2 + tilt * x,
+        grad=lambda x: 4 * x * (x * x - 1) + tilt,
+        hess=lambda x: 12 * x * x - 4,
+        name=f"(x²−1)² + {tilt:g}x",
+    )

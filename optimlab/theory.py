@@ -26,3 +26,81 @@ def gd_regime(lr: float, curvature: float = 8.0) -> str:
     if q == 1:
         return "does not move (lr = 0)"
     return "converges" + (", oscillating" if q < 0 else " monotonically")
+
+
+# -- exponentially weighted averages (notebook 02) ------------------------------------------
+
+
+def ema(values, beta, bias_correction: bool = False, v0: float = 0.0) -> np.ndarray:
+    """The exponentially weighted average v_t = β·v_{t−1} + (1 − β)·θ_t of ``values`` (θ_1,
+    θ_2, ...) from v_0 = ``v0``, one v_t per value; with ``bias_correction``, v_t/(1 − β^t).
+
+    ``beta`` may be an array: the result gains its axes in front (one series per β).
+    """
+    theta = np.asarray(values, dtype=float)
+    beta = np.asarray(beta, dtype=float)
+    if theta.ndim != 1:
+        raise ValueError(f"values must be one series (1-D), got shape {theta.shape}")
+    if np.any((beta < 0) | (beta >= 1)) or not np.all(np.isfinite(beta)):
+        raise ValueError(f"beta must be in [0, 1), got {beta.tolist()!r}")
+    b = beta[..., None]
+    if beta.ndim == 0:  # one series: the loop on plain floats is several times faster
+        bf, v, vs = float(beta), float(v0), []
+        for value in theta.tolist():
+            v = bf * v + (1 - bf) * value
+            vs.append(v)
+        out = np.array(vs)
+    else:
+        out = np.empty(beta.shape + theta.shape)
+        v = np.full(beta.shape, float(v0))
+        for t, value in enumerate(theta):
+            v = beta * v + (1 - beta) * value
+            out[..., t] = v
+    if bias_correction:
+        out = out / (1 - b ** np.arange(1, theta.size + 1))
+    return out
+
+
+def ema_weights(beta, n: int) -> np.ndarray:
+    """The weight (1 − β)·β^i of the value i steps back, for i = 0 .. n − 1."""
+    return (1 - beta) * np.asarray(beta, dtype=float) ** np.arange(n)
+
+
+def ema_window(beta):
+    """The effective window 1/(1 − β): about how many recent values an EMA averages over,
+    because β^(1/(1−β)) ≈ 1/e (β = 0.9: 10 values, β = 0.98: 50)."""
+    return 1 / (1 - np.asarray(beta, dtype=float))
+
+
+def ema_lag(beta):
+    """How many steps an EMA trails a steadily rising series: β/(1 − β)."""
+    beta = np.asarray(beta, dtype=float)
+    return beta / (1 - beta)
+
+
+# -- momentum on a parabola (notebook 03) ----------------------------------------------------
+
+
+def momentum_radius(lr, momentum, curvature: float = 8.0, dampening=0.0, nesterov=False):
+    """The convergence rate of torch's SGD with momentum on f(x) = (curvature/2)·x²: the
+    spectral radius of the step map on (x_t, buffer), |x_t| shrinking like radius^t.
+
+    With a = lr·curvature, c = 1 − dampening, the step map has trace 1 + m − a·c and
+    determinant m (plain), or trace 1 + m − a(1 + m) and determinant m(1 − a) (Nesterov). Below
+    critical damping the two eigenvalues are complex and the radius is √det; radius < 1 is the
+    stable region. Arrays broadcast: a grid of (lr, m) is one call.
+    """
+    a = np.asarray(lr, dtype=float) * curvature
+    m = np.asarray(momentum, dtype=float)
+    if nesterov:
+        trace, det = 1 + m - a * (1 + m), m * (1 - a)
+    else:
+        trace, det = 1 + m - a * (1 - np.asarray(dampening, dtype=float)), m
+    disc = np.sqrt((trace * trace - 4 * det).astype(complex))
+    return np.maximum(np.abs((trace + disc) / 2), np.abs((trace - disc) / 2))
+
+
+def critical_momentum(lr, curvature: float = 8.0):
+    """The momentum with the smallest radius at this lr (critical damping):
+    m* = (1 − √(lr·curvature))², where the radius is 1 − √(lr·curvature)."""
+    return (1 - np.sqrt(np.asarray(lr, dtype=float) * curvature)) ** 2

@@ -1,6 +1,18 @@
 """Figures built once, with a ``show`` method that puts new numbers into the same artists."""
 
 from .descent import DescentFigure, SweepFigure
-from .figure import new_figure
+from .ema import SmoothingFigure, weights_figure
+from .figure import LiveFigure, new_figure, png
+from .momentum import MomentumFigure, landscape_figure
 
-__all__ = ["DescentFigure", "SweepFigure", "new_figure"]
+__all__ = [
+    "DescentFigure",
+    "LiveFigure",
+    "MomentumFigure",
+    "SmoothingFigure",
+    "SweepFigure",
+    "landscape_figure",
+    "new_figure",
+    "png",
+    "weights_figure",
+]

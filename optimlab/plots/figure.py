@@ -66,6 +66,10 @@ class LiveFigure:
         for a in self._dynamic:
             self.fig.draw_artist(a)
 
+    def forget(self, artist) -> None:
+        """Stop redrawing ``artist`` (before removing it from the figure)."""
+        self._dynamic.remove(artist)
+
     def redraw(self) -> None:
         """Show the current state of the artists: a full draw the first time, then only the
         dynamic artists over the saved background."""
@@ -104,3 +108,25 @@ def finite_range(*arrays, floor=None):
     if vals.size == 0:
         return None
     return float(vals.min()), float(vals.max())
+
+
+class PNG:
+    """A finished static figure, shown in a notebook as a plain PNG image (no widget)."""
+
+    def __init__(self, data: bytes, title: str = ""):
+        self.data, self.title = data, title
+
+    def _repr_png_(self) -> bytes:
+        return self.data
+
+    def __repr__(self) -> str:
+        return f"<figure: {self.title}>" if self.title else "<figure>"
+
+
+def png(fig, title: str = "") -> PNG:
+    """Render ``fig`` once to a PNG for the notebook and close it (a static plot: nothing to
+    update, so no live canvas)."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    plt.close(fig)
+    return PNG(buf.getvalue(), title)

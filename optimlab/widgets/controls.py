@@ -35,22 +35,29 @@ def value_slider(description: str, values, value, fmt="{:g}") -> w.SelectionSlid
     )
 
 
-def preset_buttons(slider: w.SelectionSlider, values, label: str, fmt="{:g}") -> w.HBox:
-    """One button per value, each putting ``slider`` on that value in one click."""
-    known = {v for _, v in slider.options}
+def preset_buttons(label: str, cases) -> w.HBox:
+    """One button per case, each setting one or more controls in one click. ``cases`` is a
+    list of (button text, {control: value}); every value must be one its control can take."""
     buttons = []
-    for v in values:
-        v = float(v)
-        if v not in known:
-            raise ValueError(f"preset {v!r} is not a value of slider {slider.description!r}")
-        b = w.Button(
-            description=fmt.format(v),
-            layout={"width": "64px"},
-            tooltip=f"{slider.description} = {fmt.format(v)}",
-        )
-        b.on_click(lambda _button, v=v: setattr(slider, "value", v))
+    for text, settings in cases:
+        for control, v in settings.items():
+            options = getattr(control, "options", None)
+            if options is not None and v not in {o for _, o in options}:
+                raise ValueError(f"preset {v!r} is not a value of {control.description!r}")
+        b = w.Button(description=text, layout={"width": f"{max(64, 9 * len(text))}px"})
+        b.on_click(lambda _b, settings=settings: _apply(settings))
         buttons.append(b)
     return w.HBox([w.Label(label, layout={"width": "114px"}), *buttons])
+
+
+def value_presets(slider: w.SelectionSlider, values, label: str, fmt="{:g}") -> w.HBox:
+    """Buttons that put ``slider`` on each of ``values``."""
+    return preset_buttons(label, [(fmt.format(v), {slider: float(v)}) for v in values])
+
+
+def _apply(settings: dict) -> None:
+    for control, value in settings.items():
+        control.value = value
 
 
 def steps_slider(description: str, value: int, lo: int, hi: int, interval_ms: int = 150):

@@ -9,7 +9,7 @@ from ..optim import SGD
 from ..plots.descent import DescentFigure, SweepFigure
 from ..problems import Problem, quadratic
 from ..run import run
-from .controls import log_values, preset_buttons, steps_slider, value_slider
+from .controls import log_values, steps_slider, value_presets, value_slider
 from .panel import Panel
 
 COURSE_LRS = (0.01, 0.1, 0.125, 0.2, 0.25, 0.5, 1.0)
@@ -30,36 +30,29 @@ class LearningRatePanel(Panel):
         curvature: float = 8.0,
     ):
         self.problem = problem or quadratic(curvature / 2)
-        self.x0 = x0
-        self.max_iterations = max_iterations
-        figure = DescentFigure(curvature=curvature, lr_range=(1e-3, 1.0))
+        self.x0, self.max_iterations, self.curvature = x0, max_iterations, curvature
+        self._run = (None, None)  # (lr, trajectory) of the last run, reused while lr stays
         lr_slider = value_slider("learning rate", log_values(1e-3, 1.0, exact=COURSE_LRS), lr)
         it_slider, play = steps_slider("iterations", iterations, 1, max_iterations)
         log_box = w.Checkbox(value=False, description="log-scale loss", indent=False)
-        presets = preset_buttons(lr_slider, COURSE_LRS, "course's lr:")
+        presets = value_presets(lr_slider, COURSE_LRS, "course's lr:")
         super().__init__(
-            figure,
             {"lr": lr_slider, "iterations": it_slider, "play": play, "log_loss": log_box},
             [w.HBox([lr_slider, log_box]), presets, w.HBox([it_slider, play])],
         )
-        self._traj = None
-        lr_slider.observe(self._on_lr, names="value")
-        it_slider.observe(self._on_view, names="value")
-        log_box.observe(self._on_log, names="value")
-        self._on_lr()
 
-    def _on_lr(self, change=None):
-        lr = self.controls["lr"].value
-        self._traj = run(SGD(lr=lr), self.problem, self.x0, self.max_iterations)
-        self._on_view()
+    def new_figure(self):
+        return DescentFigure(curvature=self.curvature, lr_range=(1e-3, 1.0))
 
-    def _on_log(self, change=None):
-        self.figure.set_log_loss(self.controls["log_loss"].value)
-        self._on_view()
-
-    def _on_view(self, change=None):
-        self.figure.show(self._traj, self.controls["lr"].value, self.controls["iterations"].value)
-        self.figure.redraw()
+    def show(self, figure, fresh=False):
+        lr = self.value("lr")
+        cached_lr, traj = self._run
+        if fresh or cached_lr != lr:
+            traj = run(SGD(lr=lr), self.problem, self.x0, self.max_iterations)
+            if not fresh:
+                self._run = (lr, traj)
+        figure.set_log_loss(self.value("log_loss"))
+        figure.show(traj, lr, self.value("iterations"))
 
 
 class SweepPanel(Panel):
@@ -79,19 +72,17 @@ class SweepPanel(Panel):
         self.problem = problem or quadratic(curvature / 2)
         self.x0, self.lr_min, self.n, self.steps = x0, lr_min, n, steps
         self.curvature = curvature
-        figure = SweepFigure(n_rates=n, steps=steps)
         values = np.round(np.arange(0.02, 0.5001, 0.01), 2)
         slider = value_slider("lr_max", values, lr_max)
-        presets = preset_buttons(slider, (0.5, 0.3, 0.2), "course's cases:")
-        super().__init__(figure, {"lr_max": slider}, [slider, presets])
-        slider.observe(self._on_change, names="value")
-        self._on_change()
+        presets = value_presets(slider, (0.5, 0.3, 0.2), "course's cases:")
+        super().__init__({"lr_max": slider}, [slider, presets])
+
+    def new_figure(self):
+        return SweepFigure(n_rates=self.n, steps=self.steps)
 
     def rates(self) -> np.ndarray:
-        return np.linspace(self.lr_min, self.controls["lr_max"].value, self.n)
+        return np.linspace(self.lr_min, self.value("lr_max"), self.n)
 
-    def _on_change(self, change=None):
+    def show(self, figure, fresh=False):
         lrs = self.rates()
-        traj = run(SGD(lr=lrs), self.problem, self.x0, self.steps)
-        self.figure.show(lrs, traj, self.curvature)
-        self.figure.redraw()
+        figure.show(lrs, run(SGD(lr=lrs), self.problem, self.x0, self.steps), self.curvature)
