@@ -14,11 +14,11 @@ P = ol.quadratic(4.0)
 @given(beta=st.floats(0, 0.999), c=st.floats(-100, 100), n=st.integers(1, 200))
 def test_ema_of_a_constant_is_c_times_one_minus_beta_to_the_t(beta, c, n):
     t = np.arange(1, n + 1)
-    np.testing.assert_allclose(T.ema(np.full(n, c), beta), c * (1 - beta**t), rtol=1e-9,
-                               atol=1e-9)
+    np.testing.assert_allclose(T.ema(np.full(n, c), beta), c * (1 - beta**t), rtol=1e-9, atol=1e-9)
     if beta < 0.99:  # with the correction, a constant is averaged to itself from step 1
-        np.testing.assert_allclose(T.ema(np.full(n, c), beta, bias_correction=True), c,
-                                   rtol=1e-9, atol=1e-9)
+        np.testing.assert_allclose(
+            T.ema(np.full(n, c), beta, bias_correction=True), c, rtol=1e-9, atol=1e-9
+        )
 
 
 @settings(max_examples=30)
@@ -80,8 +80,13 @@ def test_daily_temperature_is_reproducible():
 
 
 def observed_rate(lr, m, dampening=0.0, nesterov=False, steps=3000):
-    t = ol.run(ol.SGD(lr=lr, momentum=m, dampening=dampening, nesterov=nesterov), P, 2.0, steps,
-               keep=("x",))
+    t = ol.run(
+        ol.SGD(lr=lr, momentum=m, dampening=dampening, nesterov=nesterov),
+        P,
+        2.0,
+        steps,
+        keep=("x",),
+    )
     x = np.abs(t.x)
     return (x[-1] / x[steps // 2]) ** (1 / (steps - steps // 2)) if x[-1] > 0 else 0.0
 
@@ -126,5 +131,5 @@ def test_stable_region_is_where_runs_converge():
     t = ol.run(ol.SGD(lr=lrs, momentum=ms), P, 2.0, 400, keep=("x",))
     final = np.abs(t.x[-1])
     clear = np.abs(radius - 1) > 0.02  # away from the edge, 400 steps decide
-    assert np.all((final[clear & (radius < 1)] < 2.0))
+    assert np.all(final[clear & (radius < 1)] < 2.0)
     assert np.all(~(final[clear & (radius > 1)] < 2.0))  # larger, or NaN after overflow

@@ -63,8 +63,7 @@ def check_momentum_view(panel, damp_on, nesterov):
     fig = panel.figure
     lr, m = panel.controls["lr"].value, panel.controls["momentum"].value
     damp = m if damp_on else 0.0
-    t = ol.run(ol.SGD(lr=lr, momentum=m, dampening=damp, nesterov=nesterov and m > 0), P, 2.0,
-               100)
+    t = ol.run(ol.SGD(lr=lr, momentum=m, dampening=damp, nesterov=nesterov and m > 0), P, 2.0, 100)
     np.testing.assert_array_equal(fig.loss_line.get_ydata(), np.where(t.loss > 0, t.loss, np.nan))
     r = float(T.momentum_radius(lr, m, 8.0, damp, nesterov))
     assert fig.r_marker.get_data()[1][0] == pytest.approx(min(r, 1.5))
@@ -93,8 +92,9 @@ def test_momentum_toggles_exclude_each_other_and_redraw_the_map(momentum_panel):
     lr_grid, m_grid = np.meshgrid(fig.grid_lr, fig.grid_m)
     c["nesterov"].value = True
     assert c["dampening"].disabled
-    np.testing.assert_allclose(fig.map_image.get_array(),
-                               T.momentum_radius(lr_grid, m_grid, 8.0, 0.0, True))
+    np.testing.assert_allclose(
+        fig.map_image.get_array(), T.momentum_radius(lr_grid, m_grid, 8.0, 0.0, True)
+    )
     for m in (0.0, 0.5, 0.9):  # m = 0 with Nesterov is plain gradient descent
         c["momentum"].value = m
         check_momentum_view(momentum_panel, False, True)
@@ -102,15 +102,21 @@ def test_momentum_toggles_exclude_each_other_and_redraw_the_map(momentum_panel):
     assert not c["dampening"].disabled
     c["dampening"].value = True
     assert c["nesterov"].disabled
-    np.testing.assert_allclose(fig.map_image.get_array(),
-                               T.momentum_radius(lr_grid, m_grid, 8.0, m_grid, False))
+    np.testing.assert_allclose(
+        fig.map_image.get_array(), T.momentum_radius(lr_grid, m_grid, 8.0, m_grid, False)
+    )
     for m in (0.0, 0.63, 0.99):
         c["momentum"].value = m
         check_momentum_view(momentum_panel, True, False)
 
 
 def test_momentum_course_cases(momentum_panel):
-    expected = {"lr 0.01": 3.02, "lr 0.03": 0.066, "lr 0.01, m 0.9": 5.06, "lr 0.01, m 0.63": 0.0025}
+    expected = {
+        "lr 0.01": 3.02,
+        "lr 0.03": 0.066,
+        "lr 0.01, m 0.9": 5.06,
+        "lr 0.01, m 0.63": 0.0025,
+    }
     for b in buttons(momentum_panel, 2):
         b.click()
         after10 = momentum_panel.figure.loss_line.get_ydata()[10]

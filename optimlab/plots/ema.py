@@ -19,8 +19,12 @@ def weights_figure(betas=(0.9,), n: int = 100):
     i = np.arange(n)
     for beta in betas:
         w = ema_weights(beta, n)
-        ax.plot(i, w, lw=2, label=f"β = {beta:g}: sum {w.sum():.5f}, window 1/(1−β) = "
-                f"{ema_window(beta):.0f}")
+        ax.plot(
+            i,
+            w,
+            lw=2,
+            label=f"β = {beta:g}: sum {w.sum():.5f}, window 1/(1−β) = {ema_window(beta):.0f}",
+        )
     ax.set_xlabel("i, steps back from the newest value")
     ax.set_ylabel("weight $(1-\\beta)\\,\\beta^i$")
     ax.set_xlim(0, n - 1)

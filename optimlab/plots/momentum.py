@@ -23,8 +23,9 @@ class MomentumFigure(LiveFigure):
       call, with the edge of the stable region (radius = 1) and the chosen point.
     """
 
-    def __init__(self, references: dict, curvature: float = 8.0, lr_range=(1e-3, 0.5),
-                 steps: int = 100):
+    def __init__(
+        self, references: dict, curvature: float = 8.0, lr_range=(1e-3, 0.5), steps: int = 100
+    ):
         super().__init__((9.0, 3.9), left=0.07, right=0.93, bottom=0.14, top=0.79, wspace=0.45)
         self.curvature, self.lr_range = curvature, lr_range
         ax_loss, ax_r, ax_map = self.fig.subplots(1, 3, width_ratios=[1.15, 1.0, 1.0])
@@ -54,15 +55,26 @@ class MomentumFigure(LiveFigure):
         (self.r_line,) = ax_r.plot([], [], color="0.2", lw=1.5)
         (self.r_best,) = ax_r.plot([], [], "v", color="tab:green", ms=8)
         (self.r_marker,) = ax_r.plot([], [], "o", color="tab:red", ms=8, mec="k")
-        self.r_note = ax_r.text(0.98, 0.04, "", transform=ax_r.transAxes, ha="right",
-                                va="bottom", fontsize=8, color="tab:green")
+        self.r_note = ax_r.text(
+            0.98,
+            0.04,
+            "",
+            transform=ax_r.transAxes,
+            ha="right",
+            va="bottom",
+            fontsize=8,
+            color="tab:green",
+        )
         self.dynamic(self.r_line, self.r_best, self.r_marker, self.r_note)
 
         self.grid_lr = np.geomspace(*lr_range, 160)
         self.grid_m = np.linspace(0, 0.99, 100)
         self.map_image = ax_map.imshow(
             np.zeros((len(self.grid_m), len(self.grid_lr))),
-            origin="lower", aspect="auto", vmin=0.5, vmax=1.0,
+            origin="lower",
+            aspect="auto",
+            vmin=0.5,
+            vmax=1.0,
             cmap=matplotlib.colormaps["viridis_r"].with_extremes(over="0.85"),
             extent=(np.log10(lr_range[0]), np.log10(lr_range[1]), 0, 0.99),
         )
@@ -76,8 +88,7 @@ class MomentumFigure(LiveFigure):
         # the rest so that a toggle needs no full redraw of the figure
         self.dynamic(self.map_image)
         self._edge = None
-        self.map_marker = self.dynamic(ax_map.plot([], [], "o", color="tab:red", ms=8,
-                                                   mec="w")[0])
+        self.map_marker = self.dynamic(ax_map.plot([], [], "o", color="tab:red", ms=8, mec="w")[0])
         self._map_key = None
 
     def set_map(self, dampening_on: bool, nesterov: bool) -> None:
@@ -92,12 +103,14 @@ class MomentumFigure(LiveFigure):
         if self._edge is not None:
             self.forget(self._edge)
             self._edge.remove()
-        self._edge = self.dynamic(self.ax_map.contour(np.log10(lr), m, radius, levels=[1.0],
-                                                      colors="k", linewidths=1.2))
+        self._edge = self.dynamic(
+            self.ax_map.contour(np.log10(lr), m, radius, levels=[1.0], colors="k", linewidths=1.2)
+        )
 
     def show(self, traj: Trajectory, lr: float, m: float, dampening_on: bool, nesterov: bool):
-        self.loss_line.set_data(np.arange(traj.loss.shape[0]),
-                                np.where(traj.loss > 0, traj.loss, np.nan))
+        self.loss_line.set_data(
+            np.arange(traj.loss.shape[0]), np.where(traj.loss > 0, traj.loss, np.nan)
+        )
         damp = self.ms if dampening_on else 0.0
         radii = momentum_radius(lr, self.ms, self.curvature, damp, nesterov)
         self.r_line.set_data(self.ms, radii)
@@ -115,8 +128,10 @@ class MomentumFigure(LiveFigure):
         self.map_marker.set_data([np.log10(lr)], [m])
         variant = " + Nesterov" if nesterov else (" + dampening = m" if dampening_on else "")
         after = traj.loss[min(10, traj.loss.shape[0] - 1)]
-        self.title.set_text(f"lr = {lr:g}, momentum = {m:g}{variant}: radius {r:.3f}, "
-                            f"loss after 10 steps {after:.3g}")
+        self.title.set_text(
+            f"lr = {lr:g}, momentum = {m:g}{variant}: radius {r:.3f}, "
+            f"loss after 10 steps {after:.3g}"
+        )
 
 
 def landscape_figure(problem, runs: dict, xlim=(-1.8, 2.2)):
@@ -126,8 +141,9 @@ def landscape_figure(problem, runs: dict, xlim=(-1.8, 2.2)):
     ax = fig.subplots()
     grid = np.linspace(*xlim, 400)
     ax.plot(grid, problem.f(grid), color="0.4", lw=1.5)
-    for (label, traj), color in zip(runs.items(), ("tab:blue", "tab:red", "tab:purple"),
-                                    strict=False):
+    for (label, traj), color in zip(
+        runs.items(), ("tab:blue", "tab:red", "tab:purple"), strict=False
+    ):
         ax.plot(traj.x, traj.loss, ".-", color=color, ms=4, lw=0.8, alpha=0.7, label=label)
         ax.plot(traj.x[-1], traj.loss[-1], "*", color=color, ms=16, mec="k")
     ax.plot(runs[next(iter(runs))].x[0], runs[next(iter(runs))].loss[0], "ks", ms=7)
