@@ -88,7 +88,10 @@ def values_of(control):
     if isinstance(control, w.Checkbox):
         return [not control.value, control.value] * (MIN_EVENTS // 2)
     if hasattr(control, "options"):
-        return spread([v for _, v in control.options])
+        options = [v for _, v in control.options]
+        if len(options) < MIN_EVENTS:  # fewer positions than events: go round them
+            return (options * MIN_EVENTS)[:MIN_EVENTS]
+        return spread(options)
     return spread(list(range(control.min, control.max + 1)))
 
 
@@ -98,6 +101,9 @@ PANELS = [
     ("01", lambda: ol.widgets.SweepPanel(lr_max=0.3)),
     ("02", lambda: ol.widgets.SmoothingPanel(beta=0.9)),
     ("03", lambda: ol.widgets.MomentumPanel(lr=0.01, momentum=0.63)),
+    ("04", lambda: ol.widgets.StallPanel()),
+    ("05", lambda: ol.widgets.AdamMemoryPanel()),
+    ("05", lambda: ol.widgets.SwatsPanel()),
 ]
 
 

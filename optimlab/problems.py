@@ -62,3 +62,44 @@ def tilted_double_well(tilt: float = 0.3) -> Problem:
         hess=lambda x: 12 * x * x - 4,
         name=f"(x²−1)² + {tilt:g}x",
     )
+
+
+def linear_fit(x, y) -> Problem:
+    """Least squares for y ≈ w·x + b over the points (x, y): a 2-D problem in p = (w, b),
+    f(p) = mean((w·x + b − y)²). Seed 003's example is y = 3x + 300: slope and intercept on
+    very different scales, and curvatures 2·mean(x²) and 2 along them."""
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    if x.shape != y.shape or x.ndim != 1:
+        raise ValueError(f"x and y must be 1-D of one length, got {x.shape} and {y.shape}")
+
+    def residual(p):
+        return p[..., 0, None] * x + p[..., 1, None] - y
+
+    hess = np.array([[2 * np.mean(x * x), 2 * np.mean(x)], [2 * np.mean(x), 2.0]])
+    return Problem(
+        f=lambda p: np.mean(residual(p) ** 2, axis=-1),
+        grad=lambda p: np.stack(
+            [np.mean(2 * residual(p) * x, axis=-1), np.mean(2 * residual(p), axis=-1)], axis=-1
+        ),
+        hess=lambda p: np.broadcast_to(hess, np.shape(p) + (2,)),
+        name="linear fit",
+    )
+
+
+def gaussian_well(scale: float = 3.0, aspect: float = 10.0) -> Problem:
+    """f(x, y) = 1 − exp(−(x² + aspect·y²)/(2·scale²)): a bowl in the middle of a plateau. Far
+    out the gradient is tiny, so gradient descent crawls while Adam, whose steps are about lr
+    whatever the gradient's size, crosses the plateau fast (notebook 05)."""
+    s2, k = 2.0 * float(scale) ** 2, float(aspect)
+
+    def bump(p):
+        return np.exp(-(p[..., 0] ** 2 + k * p[..., 1] ** 2) / s2)
+
+    return Problem(
+        f=lambda p: 1.0 - bump(p),
+        grad=lambda p: (
+            np.stack([2 * p[..., 0], 2 * k * p[..., 1]], axis=-1) / s2 * bump(p)[..., None]
+        ),
+        name="plateau with a bowl",
+    )

@@ -104,3 +104,43 @@ def critical_momentum(lr, curvature: float = 8.0):
     """The momentum with the smallest radius at this lr (critical damping):
     m* = (1 − √(lr·curvature))², where the radius is 1 − √(lr·curvature)."""
     return (1 - np.sqrt(np.asarray(lr, dtype=float) * curvature)) ** 2
+
+
+# -- Adam on a long gradient stream (notebook 05) ---------------------------------------------
+
+
+def ema_scan(values, beta) -> np.ndarray:
+    """The EMA of ``values`` from v_0 = 0, without a Python loop over steps.
+
+    v_t = Σ_k (1 − β)·β^(t−k)·θ_k is a prefix sum with geometric weights; it is computed by
+    doubling (Hillis–Steele): log₂(n) passes over the array, each adding the partial sums 2^j
+    steps back, scaled by β^(2^j). Every factor is at most 1, so nothing overflows; the result
+    equals the step-by-step loop up to round-off (about 1e-15 relative per pass).
+    """
+    y = (1 - beta) * np.asarray(values, dtype=float)
+    d = 1
+    while d < y.shape[-1]:
+        shifted = np.zeros_like(y)
+        shifted[..., d:] = y[..., :-d]
+        y = y + beta**d * shifted
+        d *= 2
+    return y
+
+
+def adam_stream(grads, lr=1.0, betas=(0.0, 0.999), eps=1e-8, amsgrad=False):
+    """Adam's movement per step on a given gradient stream, vectorised over the steps.
+
+    Returns (movement, v_hat) with movement_t = −lr·m̂_t/(√v̂_t + eps), where m̂ and v̂ are the
+    bias-corrected EMAs of g and g² (AMSGrad: v̂ from the running maximum of v). The same
+    numbers as ``ol.replay(ol.Adam(...), grads)`` up to round-off, at a fraction of the time:
+    a 101,001-step stream takes milliseconds, fast enough for a slider.
+    """
+    g = np.asarray(grads, dtype=float)
+    beta1, beta2 = betas
+    t = np.arange(1, g.shape[0] + 1)
+    m_hat = ema_scan(g, beta1) / (1 - beta1**t)
+    v = ema_scan(g * g, beta2)
+    if amsgrad:
+        v = np.maximum.accumulate(v)
+    v_hat = v / (1 - beta2**t)
+    return -lr * m_hat / (np.sqrt(v_hat) + eps), v_hat

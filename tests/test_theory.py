@@ -133,3 +133,34 @@ def test_stable_region_is_where_runs_converge():
     clear = np.abs(radius - 1) > 0.02  # away from the edge, 400 steps decide
     assert np.all(final[clear & (radius < 1)] < 2.0)
     assert np.all(~(final[clear & (radius > 1)] < 2.0))  # larger, or NaN after overflow
+
+
+# -- Adam on long streams (notebook 05) -----------------------------------------------------
+
+
+@settings(max_examples=20, deadline=None)
+@given(beta=st.floats(0, 0.9999), n=st.integers(1, 3000), seed=st.integers(0, 100))
+def test_ema_scan_equals_the_loop(beta, n, seed):
+    theta = np.random.default_rng(seed).normal(size=n)
+    np.testing.assert_allclose(T.ema_scan(theta, beta), T.ema(theta, beta), rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("betas", [(0.0, 0.999), (0.9, 0.999), (0.5, 0.9), (0.0, 0.9999)])
+@pytest.mark.parametrize("amsgrad", [False, True])
+def test_adam_stream_equals_replay(betas, amsgrad):
+    grads = np.abs(np.random.default_rng(4).normal(size=20_000)) + 0.1
+    grads[15_000] = 1e4
+    move, _ = T.adam_stream(grads, 0.01, betas, amsgrad=amsgrad)
+    ref = np.diff(ol.replay(ol.Adam(lr=0.01, betas=betas, amsgrad=amsgrad), grads).x)
+    np.testing.assert_allclose(move, ref, rtol=1e-7)
+
+
+def test_adam_stream_seed_004_table_and_bound():
+    g = np.ones(101_001)
+    g[100_999] = 1e5
+    move, v_hat = T.adam_stream(g, 1.0, (0.0, 0.999))
+    np.testing.assert_allclose(
+        -move[[100_998, 100_999, 101_000]], [1.0, 10 * np.sqrt(10), 10**-3.5], rtol=1e-3
+    )
+    assert np.abs(move).max() <= np.sqrt(1000) + 1e-9
+    assert v_hat[100_999] == pytest.approx(1e7, rel=1e-3)

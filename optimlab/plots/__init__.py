@@ -1,5 +1,7 @@
 """Figures built once, with a ``show`` method that puts new numbers into the same artists."""
 
+from .adam import MemoryFigure, SwatsFigure
+from .adaptive import StallFigure, fit_figure
 from .descent import DescentFigure, SweepFigure
 from .ema import SmoothingFigure, weights_figure
 from .figure import LiveFigure, new_figure, png
@@ -7,6 +9,10 @@ from .momentum import MomentumFigure, landscape_figure
 
 __all__ = [
     "DescentFigure",
+    "MemoryFigure",
+    "StallFigure",
+    "SwatsFigure",
+    "fit_figure",
     "LiveFigure",
     "MomentumFigure",
     "SmoothingFigure",

@@ -130,3 +130,20 @@ def png(fig, title: str = "") -> PNG:
     fig.savefig(buf, format="png")
     plt.close(fig)
     return PNG(buf.getvalue(), title)
+
+
+def envelope(y, bins: int = 1000):
+    """(index, value) of a long series reduced to its min and max per bin, in order: a line
+    through them looks like the full series at screen resolution (spikes kept) but draws in a
+    fraction of the time."""
+    y = np.asarray(y, dtype=float)
+    n = y.shape[0]
+    if n <= 2 * bins:
+        return np.arange(n), y
+    k = -(-n // bins)  # bin width, rounded up; the last bin is padded with the last value
+    blocks = np.concatenate([y, np.full(k * bins - n, y[-1])]).reshape(bins, k)
+    start = np.arange(bins) * k
+    i_lo = np.minimum(start + blocks.argmin(axis=1), n - 1)
+    i_hi = np.minimum(start + blocks.argmax(axis=1), n - 1)
+    pairs = np.sort(np.stack([i_lo, i_hi], axis=1), axis=1).ravel()
+    return pairs, y[pairs]
