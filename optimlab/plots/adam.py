@@ -46,7 +46,9 @@ class MemoryFigure(LiveFigure):
         self.dynamic(*self.lines.values())
         self.bounds = [self.dynamic(ax.axhline(1, color="k", lw=0.8, ls=":")) for ax in axes[0]]
         self.note = self.dynamic(
-            axes[0, 1].text(0.02, 0.04, "", transform=axes[0, 1].transAxes, fontsize=8, va="bottom")
+            axes[1, 1].text(
+                0.98, 0.04, "", transform=axes[1, 1].transAxes, fontsize=8, ha="right", va="bottom"
+            )
         )
 
     def show(self, moves: dict, v_hats: dict, spike_at: int, beta2: float, sums: dict):

@@ -44,7 +44,7 @@ def preset_buttons(label: str, cases) -> w.HBox:
             options = getattr(control, "options", None)
             if options is not None and v not in {o for _, o in options}:
                 raise ValueError(f"preset {v!r} is not a value of {control.description!r}")
-        b = w.Button(description=text, layout={"width": f"{max(64, 9 * len(text))}px"})
+        b = w.Button(description=text, layout={"width": f"{max(64, 9 * len(text) + 18)}px"})
         b.on_click(lambda _b, settings=settings: _apply(settings))
         buttons.append(b)
     return w.HBox([w.Label(label, layout={"width": "114px"}), *buttons])
