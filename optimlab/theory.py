@@ -120,9 +120,7 @@ def ema_scan(values, beta) -> np.ndarray:
     y = (1 - beta) * np.asarray(values, dtype=float)
     d = 1
     while d < y.shape[-1]:
-        shifted = np.zeros_like(y)
-        shifted[..., d:] = y[..., :-d]
-        y = y + beta**d * shifted
+        y[..., d:] += beta**d * y[..., :-d]  # the right side is evaluated first: old values
         d *= 2
     return y
 

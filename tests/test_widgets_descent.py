@@ -143,3 +143,16 @@ def test_sweep_panel_over_every_lr_max():
 def test_slider_cannot_start_on_an_invalid_value():
     with pytest.raises(ValueError, match="start value 0.7 is not among its values"):
         ol.widgets.SweepPanel(lr_max=0.7)
+
+
+def test_log_scale_over_every_lr_at_the_most_iterations(lr_panel):
+    # the extreme corner: lr = 1 overflows at step 182, and a log axis spanning 300 decades
+    # must still draw without a NumPy warning (warnings are errors in the tests)
+    c = lr_panel.controls
+    c["iterations"].value = c["iterations"].max
+    c["log_loss"].value = True
+    for _, lr in c["lr"].options:
+        c["lr"].value = lr
+        assert_finite_limits(lr_panel.figure.ax_loss)
+        lo, hi = lr_panel.figure.ax_loss.get_ylim()
+        assert 0 < lo < hi

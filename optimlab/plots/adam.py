@@ -17,7 +17,7 @@ class MemoryFigure(LiveFigure):
 
     def __init__(self, n: int):
         super().__init__(
-            (9.0, 5.6), left=0.09, right=0.98, bottom=0.09, top=0.86, wspace=0.22, hspace=0.38
+            (9.0, 5.0), left=0.09, right=0.98, bottom=0.1, top=0.85, wspace=0.22, hspace=0.4
         )
         self.n = n
         axes = self.fig.subplots(2, 2)

@@ -125,7 +125,8 @@ class DescentFigure(LiveFigure):
         if rng is not None:
             lo, hi = rng
             if log:
-                self.ax_loss.set_ylim(lo / 3, hi * 3)
+                # far beyond 1e250 matplotlib's log ticks overflow: clip the view there
+                self.ax_loss.set_ylim(max(lo / 3, 1e-250), min(hi * 3, 1e250))
             else:
                 pad = 0.05 * (hi - min(lo, 0.0)) or 1.0
                 self.ax_loss.set_ylim(min(lo, 0.0) - pad, hi + pad)

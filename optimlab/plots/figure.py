@@ -27,6 +27,10 @@ def new_figure(figsize: tuple[float, float], **adjust) -> plt.Figure:
         # synced ``_data_url``; the browser then loads it as a URL, the image is broken, and the
         # canvas stays 0 x 0 px. Panels keep their own static PNG, so switch that sync off.
         canvas.syncing_data_url = False
+    # pyplot redraws a figure whenever one of its artists changes (interactive mode). Panels
+    # redraw explicitly (LiveFigure.redraw), and an automatic full draw on top of that would
+    # undo the blitting, or loop: drawing the changing artists marks their axes changed again.
+    fig.stale_callback = None
     fig.subplots_adjust(**adjust)
     return fig
 
@@ -65,6 +69,10 @@ class LiveFigure:
     def _draw_dynamic(self):
         for a in self._dynamic:
             self.fig.draw_artist(a)
+        # drawing them marks their axes, hence the figure, as changed; what is on the canvas
+        # is current, so say so: otherwise pyplot draws all "stale" figures after every
+        # message from the browser, and each of those draws would stale the figure again
+        self.fig.stale = False
 
     def forget(self, artist) -> None:
         """Stop redrawing ``artist`` (before removing it from the figure)."""

@@ -1,0 +1,207 @@
+"""Driving the notebooks in JupyterLab in headless Chromium (Debian's package, through Playwright).
+
+Shared by the browser tests and benchmarks/browser_latency.py. Playwright cannot download its own
+browsers here, so it drives the system Chromium through ``executable_path``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+HOW_TO_ENABLE = (
+    "no Chromium found: install Debian's package (apt-get install chromium) or set "
+    "OPTIMLAB_CHROMIUM to a Chromium binary, then run: python -m pytest -m browser"
+)
+CANVAS = ".jupyter-matplotlib-canvas-div canvas:first-child"
+SETTINGS = {  # user settings for the test server: every cell in the page, no news pop-up
+    "@jupyterlab/notebook-extension/tracker": {"windowingMode": "none"},
+    "@jupyterlab/apputils-extension/notification": {"fetchNews": "false"},
+}
+
+
+def find_chromium() -> str | None:
+    for candidate in (
+        os.environ.get("OPTIMLAB_CHROMIUM"),
+        shutil.which("chromium"),
+        "/usr/bin/chromium",
+    ):
+        if candidate and Path(candidate).exists():
+            return candidate
+    return None
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def lab_server(root: Path, timeout: float = 90.0):
+    """JupyterLab on 127.0.0.1, a free port and a fresh token, serving ``root``; yields
+    (base_url, token) once it answers, and stops it afterwards."""
+    port, token = free_port(), secrets.token_hex(16)
+    settings = root / ".settings"
+    for plugin, values in SETTINGS.items():
+        file = settings / f"{plugin}.jupyterlab-settings"
+        file.parent.mkdir(parents=True, exist_ok=True)
+        file.write_text(json.dumps(values))
+    cmd = [
+        sys.executable,
+        "-m",
+        "jupyter",
+        "lab",
+        "--no-browser",
+        "--ip=127.0.0.1",
+        f"--port={port}",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={root}",
+        "--ServerApp.port_retries=0",
+        f"--LabApp.workspaces_dir={root / '.workspaces'}",
+        f"--LabApp.user_settings_dir={settings}",
+    ]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        cmd.append("--allow-root")
+    log = open(root / "jupyterlab.log", "w")  # noqa: SIM115  (closed below)
+    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, cwd=root)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"JupyterLab exited: see {root / 'jupyterlab.log'}")
+            try:
+                with urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2):
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"JupyterLab did not answer in {timeout:.0f} s") from None
+                time.sleep(0.3)
+        yield base, token
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+class LabPage:
+    """One notebook open in JupyterLab."""
+
+    def __init__(self, page, base: str, token: str, notebook: str):
+        self.page, self.notebook = page, notebook
+        page.goto(f"{base}/lab/tree/{notebook}?token={token}&reset")
+        page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+
+    def run_all(self, timeout: float = 180.0) -> None:
+        """Run all cells from the Run menu and wait until every code cell has run."""
+        page = self.page
+        page.locator(".jp-Notebook").first.click(position={"x": 5, "y": 5})
+        page.get_by_role("menuitem", name="Run", exact=True).click()
+        page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+        deadline = time.monotonic() + timeout
+        while True:
+            prompts = page.evaluate(
+                "() => [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')]"
+                ".map(e => e.textContent.trim())"
+            )
+            if prompts and all(p[1:-2].isdigit() for p in prompts) and self.kernel_idle():
+                break
+            if time.monotonic() > deadline:
+                raise TimeoutError(
+                    f"{self.notebook}: cells still running after {timeout:.0f} s: prompts {prompts}"
+                )
+            time.sleep(0.5)
+        time.sleep(1.0)  # let the widgets render their first frames
+
+    def kernel_idle(self) -> bool:
+        return "| Idle" in " ".join(self.page.locator(".jp-StatusBar-Widget").all_inner_texts())
+
+    def error_outputs(self) -> list[str]:
+        return self.page.evaluate(
+            "() => [...document.querySelectorAll('.jp-OutputArea-output"
+            '[data-mime-type="application/vnd.jupyter.stderr"]\')].map(e => e.textContent)'
+        )
+
+    def panels(self):
+        """The output areas that hold a figure canvas (one per displayed panel)."""
+        return self.page.locator(".jp-OutputArea-output:has(.jupyter-matplotlib)")
+
+    def canvas_hash(self, panel) -> int:
+        """A hash of the panel's canvas pixels."""
+        return panel.locator(CANVAS).evaluate(
+            "c => { const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
+            " let h = 0; for (let i = 0; i < d.length; i += 7) h = (h * 31 + d[i]) | 0;"
+            " return h; }"
+        )
+
+    def press_slider(self, panel, key: str = "ArrowRight", timeout: float = 2.0):
+        """Press ``key`` on the panel's first slider; seconds until the canvas pixels change, as
+        measured in the page from the keydown, or None if they did not within ``timeout``."""
+        canvas = panel.locator(CANVAS)
+        canvas.evaluate(
+            """(c, timeout) => {
+                const hash = () => { const d = c.getContext('2d')
+                    .getImageData(0, 0, c.width, c.height).data;
+                    let h = 0; for (let i = 0; i < d.length; i += 7) h = (h * 31 + d[i]) | 0;
+                    return h; };
+                window.__olChange = null;
+                const h0 = hash();
+                document.addEventListener('keydown', () => {
+                    const t0 = performance.now();
+                    const poll = () => {
+                        if (hash() !== h0) { window.__olChange = performance.now() - t0; }
+                        else if (performance.now() - t0 < timeout * 1000) {
+                            requestAnimationFrame(poll); }
+                        else { window.__olChange = -1; }
+                    };
+                    requestAnimationFrame(poll);
+                }, {once: true, capture: true});
+            }""",
+            timeout,
+        )
+        handle = panel.locator(".noUi-handle").first
+        handle.scroll_into_view_if_needed()
+        handle.focus()
+        self.page.keyboard.press(key)
+        try:
+            self.page.wait_for_function(
+                "() => window.__olChange !== null", timeout=(timeout + 2) * 1000
+            )
+        except Exception:  # the page stopped polling (hidden, crashed): no change seen
+            return None
+        ms = self.page.evaluate("() => window.__olChange")
+        return None if ms < 0 else ms / 1000.0
+
+
+@contextlib.contextmanager
+def chromium(executable: str, viewport=(1366, 900)):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        try:
+            yield browser.new_page(viewport={"width": viewport[0], "height": viewport[1]})
+        finally:
+            browser.close()
