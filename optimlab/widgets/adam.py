@@ -30,25 +30,14 @@ class AdamMemoryPanel(Panel):
 
     def __init__(self, beta2=0.999, beta1=0.0, size=1e5, at=90_000):
         positions = [*range(1000, 100_000, 1000), 100_999]
-        super().__init__(
-            {
-                "beta2": value_slider("β₂", BETA2, beta2),
-                "beta1": value_slider("β₁", np.round(np.arange(0, 0.9901, 0.01), 2), beta1),
-                "size": value_slider("spike size", log_values(1.0, 1e6, 4, (1e5,)), size),
-                "at": value_slider("spike at step", positions, at, "{:.0f}"),
-            },
-            [],
-        )
-        c = self.controls
+        c = {
+            "beta2": value_slider("β₂", BETA2, beta2),
+            "beta1": value_slider("β₁", np.round(np.arange(0, 0.9901, 0.01), 2), beta1),
+            "size": value_slider("spike size", log_values(1.0, 1e6, 4, (1e5,)), size),
+            "at": value_slider("spike at step", positions, at, "{:.0f}"),
+        }
         presets = value_presets(c["beta2"], (0.9, 0.99, 0.999, 0.9999), "β₂ cases:")
-        self.widget.children = [
-            c["beta2"],
-            presets,
-            c["beta1"],
-            c["size"],
-            c["at"],
-            *self.widget.children,
-        ]
+        super().__init__(c, [c["beta2"], presets, c["beta1"], c["size"], c["at"]])
 
     def new_figure(self):
         return MemoryFigure(N)

@@ -27,17 +27,13 @@ class StallPanel(Panel):
 
     def __init__(self, alpha=0.99, size=10.0, length=50, lr=0.01):
         alphas = [0.5, 0.8, 0.9, 0.95, 0.98, 0.99, 0.995, 0.999]
-        super().__init__(
-            {
-                "alpha": value_slider("RMSProp alpha", alphas, alpha),
-                "size": value_slider("burst size", log_values(1.0, 1000.0, 10, (10, 100)), size),
-                "length": value_slider("burst length", range(1, 201), length, "{:.0f}"),
-                "lr": value_slider("learning rate", log_values(1e-3, 1.0, 10, (0.01, 0.1)), lr),
-            },
-            [],
-        )
-        c = self.controls
-        self.widget.children = [c["alpha"], c["size"], c["length"], c["lr"], *self.widget.children]
+        controls = {
+            "alpha": value_slider("RMSProp alpha", alphas, alpha),
+            "size": value_slider("burst size", log_values(1.0, 1000.0, 10, (10, 100)), size),
+            "length": value_slider("burst length", range(1, 201), length, "{:.0f}"),
+            "lr": value_slider("learning rate", log_values(1e-3, 1.0, 10, (0.01, 0.1)), lr),
+        }
+        super().__init__(controls, list(controls.values()))
 
     def new_figure(self):
         return StallFigure(STEPS)
