@@ -103,3 +103,39 @@ def gaussian_well(scale: float = 3.0, aspect: float = 10.0) -> Problem:
         ),
         name="plateau with a bowl",
     )
+
+
+@dataclass(frozen=True)
+class FiniteSum(Problem):
+    """A loss that is the mean of ``n`` per-example losses (notebook 06: stochastic gradients).
+
+    ``f(x, i)`` and ``grad(x, i)`` take an integer array ``i`` of example indices and return the
+    mean loss over those examples (one per point, shape ``batch``) and its gradient (``x``'s
+    shape). ``i`` has shape ``(B,)`` (the same examples for every run of a sweep) or
+    ``(*batch, B)`` (one minibatch per run); written with ``X[i]``, ``Y[i]`` and a reduction
+    over the last axis, a problem handles both. The full loss is ``f(x, np.arange(n))``;
+    ``full_f`` and ``full_grad`` say so. A teacher's own problem in four lines::
+
+        X, Y = ...                                  # n examples
+        p = FiniteSum(f=lambda w, i: np.mean((w[..., None] * X[i] - Y[i]) ** 2, axis=-1),
+                      grad=lambda w, i: np.mean(2 * (w[..., None] * X[i] - Y[i]) * X[i], axis=-1),
+                      n=len(X))
+    """
+
+    n: int = 0
+
+    def __post_init__(self):
+        super().__post_init__()
+        if isinstance(self.n, bool) or not isinstance(self.n, (int, np.integer)) or self.n < 1:
+            raise ValueError(f"FiniteSum n (the number of examples) must be a positive integer, "
+                             f"got {self.n!r}")
+
+    @property
+    def all(self) -> np.ndarray:
+        return np.arange(self.n)
+
+    def full_f(self, x):
+        return self.f(x, self.all)
+
+    def full_grad(self, x):
+        return self.grad(x, self.all)
