@@ -21,12 +21,15 @@ class Problem:
     One point has the shape of the ``x0`` given to :func:`optimlab.run` (``()`` for a scalar
     parameter, ``(d,)`` for a vector); ``x`` may carry leading batch axes in front of it.
     ``f(x)`` returns one loss per point, ``grad(x)`` an array of ``x``'s own shape.
+    ``minimum``: where the global minimum lies (a point), when it is known; races and step
+    counts measure the distance or the loss gap to it.
     """
 
     f: ArrayFn
     grad: ArrayFn
     hess: ArrayFn | None = None
     name: str = ""
+    minimum: tuple | float | None = None
 
     def __post_init__(self):
         for field in ("f", "grad"):
