@@ -4,6 +4,38 @@ from __future__ import annotations
 
 import numpy as np
 
+from .optim.base import as_real
+
+
+def _checked(name, value, message=None, valid=None):
+    """``value`` as a float array, every element finite and passing ``valid`` (default
+    ``>= 0``), or ``ValueError(message.format(bad value))`` as the optimizers raise it."""
+    arr = as_real(name, value)
+    ok = np.isfinite(arr)
+    with np.errstate(invalid="ignore"):
+        ok &= arr >= 0 if valid is None else valid(arr)
+    if not ok.all():
+        bad = arr if arr.ndim == 0 else arr[~ok].flat[0]
+        raise ValueError((message or f"Invalid {name} value: {{}}").format(float(bad)))
+    return arr
+
+
+def _beta(value, name="beta", index=None):
+    """A decay rate in [0, 1), checked as torch checks Adam's betas."""
+    if index is not None:
+        message = f"Invalid beta parameter at index {index}: {{}}"
+    else:
+        message = f"Invalid {name} value: {{}} ({name} must be in [0, 1))"
+    return _checked(name, value, message, lambda b: (b >= 0) & (b < 1))
+
+
+def _lr(value):
+    return _checked("lr", value, "Invalid learning rate: {}")
+
+
+def _curvature(value):
+    return float(_checked("curvature", value, "curvature must be > 0, got {}", lambda c: c > 0))
+
 
 def gd_factor(lr, curvature: float = 8.0):
     """The factor by which one gradient-descent step multiplies x on f(x) = (curvature/2)·x².
@@ -11,11 +43,13 @@ def gd_factor(lr, curvature: float = 8.0):
     x ← x − lr·curvature·x = (1 − curvature·lr)·x. On the course's 4x² (curvature 8) it is
     1 − 8·lr: −7 at lr = 1, 0 at lr = 0.125, −1 at lr = 0.25.
     """
-    return 1.0 - curvature * np.asarray(lr, dtype=float)
+    return 1.0 - _curvature(curvature) * _lr(lr)
 
 
 def gd_regime(lr: float, curvature: float = 8.0) -> str:
     """In words, what gradient descent does on a parabola of this curvature at this lr."""
+    if np.ndim(lr) != 0:
+        raise ValueError(f"gd_regime takes one lr, got an array of shape {np.shape(lr)}")
     q = float(gd_factor(lr, curvature))
     if q == 0:
         return "lands on the minimum in one step (Newton's step, lr = 1/f'')"
@@ -37,12 +71,13 @@ def ema(values, beta, bias_correction: bool = False, v0: float = 0.0) -> np.ndar
 
     ``beta`` may be an array: the result gains its axes in front (one series per β).
     """
-    theta = np.asarray(values, dtype=float)
-    beta = np.asarray(beta, dtype=float)
+    theta = as_real("values", values)
+    beta = _beta(beta)
+    v0 = float(_checked("v0", v0, valid=lambda v: v == v))
     if theta.ndim != 1:
         raise ValueError(f"values must be one series (1-D), got shape {theta.shape}")
-    if np.any((beta < 0) | (beta >= 1)) or not np.all(np.isfinite(beta)):
-        raise ValueError(f"beta must be in [0, 1), got {beta.tolist()!r}")
+    if not np.isfinite(theta).all():
+        raise ValueError("values must be finite numbers; they hold NaN or infinity")
     b = beta[..., None]
     if beta.ndim == 0:  # one series: the loop on plain floats is several times faster
         bf, v, vs = float(beta), float(v0), []
@@ -63,18 +98,21 @@ def ema(values, beta, bias_correction: bool = False, v0: float = 0.0) -> np.ndar
 
 def ema_weights(beta, n: int) -> np.ndarray:
     """The weight (1 − β)·β^i of the value i steps back, for i = 0 .. n − 1."""
-    return (1 - beta) * np.asarray(beta, dtype=float) ** np.arange(n)
+    beta = _beta(beta)
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+        raise ValueError(f"n must be a positive integer, got {n!r}")
+    return (1 - beta) * beta ** np.arange(n)
 
 
 def ema_window(beta):
     """The effective window 1/(1 − β): about how many recent values an EMA averages over,
     because β^(1/(1−β)) ≈ 1/e (β = 0.9: 10 values, β = 0.98: 50)."""
-    return 1 / (1 - np.asarray(beta, dtype=float))
+    return 1 / (1 - _beta(beta))
 
 
 def ema_lag(beta):
     """How many steps an EMA trails a steadily rising series: β/(1 − β)."""
-    beta = np.asarray(beta, dtype=float)
+    beta = _beta(beta)
     return beta / (1 - beta)
 
 
@@ -90,12 +128,13 @@ def momentum_radius(lr, momentum, curvature: float = 8.0, dampening=0.0, nestero
     critical damping the two eigenvalues are complex and the radius is √det; radius < 1 is the
     stable region. Arrays broadcast: a grid of (lr, m) is one call.
     """
-    a = np.asarray(lr, dtype=float) * curvature
-    m = np.asarray(momentum, dtype=float)
+    a = _lr(lr) * _curvature(curvature)
+    m = _checked("momentum", momentum, "Invalid momentum value: {}")
+    c = 1 - _checked("dampening", dampening, valid=lambda d: d == d)
     if nesterov:
         trace, det = 1 + m - a * (1 + m), m * (1 - a)
     else:
-        trace, det = 1 + m - a * (1 - np.asarray(dampening, dtype=float)), m
+        trace, det = 1 + m - a * c, m
     disc = np.sqrt((trace * trace - 4 * det).astype(complex))
     return np.maximum(np.abs((trace + disc) / 2), np.abs((trace - disc) / 2))
 
@@ -103,7 +142,7 @@ def momentum_radius(lr, momentum, curvature: float = 8.0, dampening=0.0, nestero
 def critical_momentum(lr, curvature: float = 8.0):
     """The momentum with the smallest radius at this lr (critical damping):
     m* = (1 − √(lr·curvature))², where the radius is 1 − √(lr·curvature)."""
-    return (1 - np.sqrt(np.asarray(lr, dtype=float) * curvature)) ** 2
+    return (1 - np.sqrt(_lr(lr) * _curvature(curvature))) ** 2
 
 
 # -- Adam on a long gradient stream (notebook 05) ---------------------------------------------
@@ -117,7 +156,8 @@ def ema_scan(values, beta) -> np.ndarray:
     steps back, scaled by β^(2^j). Every factor is at most 1, so nothing overflows; the result
     equals the step-by-step loop up to round-off (about 1e-15 relative per pass).
     """
-    y = (1 - beta) * np.asarray(values, dtype=float)
+    beta = float(_beta(beta))
+    y = (1 - beta) * as_real("values", values)
     d = 1
     while d < y.shape[-1]:
         y[..., d:] += beta**d * y[..., :-d]  # the right side is evaluated first: old values
@@ -132,13 +172,21 @@ def adam_stream(grads, lr=1.0, betas=(0.0, 0.999), eps=1e-8, amsgrad=False):
     bias-corrected EMAs of g and g² (AMSGrad: v̂ from the running maximum of v). The same
     numbers as ``ol.replay(ol.Adam(...), grads)`` up to round-off, at a fraction of the time:
     a 101,001-step stream takes milliseconds, fast enough for a slider.
+    The stream's step axis is the first (as ``replay``'s): grads of shape ``(T, ...)``.
     """
-    g = np.asarray(grads, dtype=float)
-    beta1, beta2 = betas
-    t = np.arange(1, g.shape[0] + 1)
-    m_hat = ema_scan(g, beta1) / (1 - beta1**t)
-    v = ema_scan(g * g, beta2)
+    g = as_real("grads", grads)
+    if g.ndim == 0 or not np.isfinite(g).all():
+        raise ValueError("grads must be finite numbers with a step axis first, shape (T, ...)")
+    if not isinstance(betas, (tuple, list)) or len(betas) != 2:
+        raise ValueError(f"betas must be a pair (beta1, beta2), got {betas!r}")
+    beta1, beta2 = (float(_beta(b, "betas", i)) for i, b in enumerate(betas))
+    lr = float(_lr(lr))
+    eps = float(_checked("eps", eps, "Invalid epsilon value: {}"))
+    t = np.arange(1, g.shape[0] + 1).reshape((-1,) + (1,) * (g.ndim - 1))
+    steps_last = np.moveaxis(g, 0, -1)  # ema_scan runs along the last axis
+    m_hat = np.moveaxis(ema_scan(steps_last, beta1), -1, 0) / (1 - beta1**t)
+    v = np.moveaxis(ema_scan(steps_last * steps_last, beta2), -1, 0)
     if amsgrad:
-        v = np.maximum.accumulate(v)
+        v = np.maximum.accumulate(v, axis=0)
     v_hat = v / (1 - beta2**t)
     return -lr * m_hat / (np.sqrt(v_hat) + eps), v_hat

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import Optimizer, get
+from .base import Optimizer, as_flag, ema_sq, get
 
 
 class Adadelta(Optimizer):
@@ -28,7 +28,7 @@ class Adadelta(Optimizer):
         self._hparam("eps", eps, "Invalid epsilon value: {}")
         self._hparam("weight_decay", weight_decay)
         self._check_broadcast()
-        self.maximize = bool(maximize)
+        self.maximize = as_flag("maximize", maximize)
 
     def init(self, x):
         zeros = np.zeros(np.shape(x))
@@ -37,8 +37,8 @@ class Adadelta(Optimizer):
     def step(self, x, g, state):
         lr, rho, eps, wd = get(self, x, "lr", "rho", "eps", "weight_decay")
         x, g = self._prologue(x, g, wd)
-        sq = state["square_avg"] * rho + ((1 - rho) * g) * g
+        sq = ema_sq(state["square_avg"], g, rho)
         std = np.sqrt(sq + eps)
         delta = (np.sqrt(state["acc_delta"] + eps) / std) * g
-        acc = state["acc_delta"] * rho + ((1 - rho) * delta) * delta
+        acc = ema_sq(state["acc_delta"], delta, rho)
         return x + (-lr) * delta, {"step": state["step"] + 1, "square_avg": sq, "acc_delta": acc}

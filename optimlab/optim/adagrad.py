@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import Optimizer, get
+from .base import Optimizer, as_flag, get
 
 
 class Adagrad(Optimizer):
@@ -43,7 +43,7 @@ class Adagrad(Optimizer):
         self._hparam("initial_accumulator_value", initial_accumulator_value)
         self._hparam("eps", eps, "Invalid epsilon value: {}")
         self._check_broadcast()
-        self.maximize = bool(maximize)
+        self.maximize = as_flag("maximize", maximize)
 
     def init(self, x):
         (acc0,) = get(self, x, "initial_accumulator_value")

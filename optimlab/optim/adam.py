@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import Optimizer, get, lerp
+from .base import Optimizer, as_flag, ema, ema_sq, get
 
 
 class Adam(Optimizer):
@@ -51,9 +51,9 @@ class Adam(Optimizer):
         if any(isinstance(b, (int, np.integer)) for b in betas):
             raise ValueError("betas must be either both floats or both Tensors")
         self._check_broadcast()
-        self.amsgrad = bool(amsgrad)
-        self.maximize = bool(maximize)
-        self.decoupled_weight_decay = bool(decoupled_weight_decay)
+        self.amsgrad = as_flag("amsgrad", amsgrad)
+        self.maximize = as_flag("maximize", maximize)
+        self.decoupled_weight_decay = as_flag("decoupled_weight_decay", decoupled_weight_decay)
 
     def init(self, x):
         zeros = np.zeros(np.shape(x))
@@ -66,8 +66,8 @@ class Adam(Optimizer):
         lr, beta1, beta2, eps, wd = get(self, x, "lr", "beta1", "beta2", "eps", "weight_decay")
         x, g = self._prologue(x, g, wd, lr, self.decoupled_weight_decay)
         t = state["step"] + 1
-        m = lerp(state["exp_avg"], g, 1 - beta1)
-        v = state["exp_avg_sq"] * beta2 + ((1 - beta2) * g) * g
+        m = ema(state["exp_avg"], g, beta1)
+        v = ema_sq(state["exp_avg_sq"], g, beta2)
         new = {"step": t, "exp_avg": m, "exp_avg_sq": v}
         step_size = lr / (1 - beta1**t)
         bc2_sqrt = (1 - beta2**t) ** 0.5

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import Optimizer, get, lerp
+from .base import Optimizer, as_flag, ema, get
 
 
 class Adamax(Optimizer):
@@ -25,7 +25,7 @@ class Adamax(Optimizer):
         super().__init__()
         self._adam_family(lr, eps, betas, weight_decay)
         self._check_broadcast()
-        self.maximize = bool(maximize)
+        self.maximize = as_flag("maximize", maximize)
 
     def init(self, x):
         zeros = np.zeros(np.shape(x))
@@ -35,7 +35,7 @@ class Adamax(Optimizer):
         lr, beta1, beta2, eps, wd = get(self, x, "lr", "beta1", "beta2", "eps", "weight_decay")
         x, g = self._prologue(x, g, wd)
         t = state["step"] + 1
-        m = lerp(state["exp_avg"], g, 1 - beta1)
+        m = ema(state["exp_avg"], g, beta1)
         u = np.maximum(state["exp_inf"] * beta2, np.abs(g) + eps)
         clr = lr / (1 - beta1**t)
         return x + ((-clr) * m) / u, {"step": t, "exp_avg": m, "exp_inf": u}

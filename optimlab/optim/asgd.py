@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import Optimizer, fl32, get
+from .base import Optimizer, as_flag, fl32, get
 
 
 class ASGD(Optimizer):
@@ -32,7 +32,7 @@ class ASGD(Optimizer):
         for name, value in (("lambd", lambd), ("alpha", alpha), ("t0", t0)):
             self._hparam(name, value, valid=True)  # torch does not check these
         self._check_broadcast()
-        self.maximize = bool(maximize)
+        self.maximize = as_flag("maximize", maximize)
 
     def init(self, x):
         (lr,) = get(self, x, "lr")

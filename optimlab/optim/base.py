@@ -14,28 +14,90 @@ own (Python float, left to right).
 
 from __future__ import annotations
 
+import inspect
+
 import numpy as np
 
 
 def as_real(name: str, value) -> np.ndarray:
-    """``value`` as a float array, or a TypeError that names the parameter."""
+    """``value`` as a float array, or a TypeError/ValueError that names the parameter."""
     if isinstance(value, (str, bytes)) or value is None:
         raise TypeError(f"{name} must be a real number or an array of real numbers, got {value!r}")
     try:
-        arr = np.asarray(value, dtype=float)
+        arr = np.asarray(value)
+        if arr.dtype.kind not in "biufO" or (
+            arr.dtype.kind == "O" and not all(isinstance(v, int) for v in arr.flat)
+        ):  # object arrays: only Python ints too large for int64 may pass (and overflow)
+            raise TypeError
+        arr = arr.astype(float)
+    except OverflowError:
+        raise ValueError(f"{name} must be a finite number, got {_brief(value)}") from None
     except (TypeError, ValueError):
         raise TypeError(
-            f"{name} must be a real number or an array of real numbers, got {value!r}"
+            f"{name} must be a real number or an array of real numbers, got {_brief(value)}"
         ) from None
     return arr
 
 
-class Optimizer:
-    """Base class: stores hyperparameters, checks them, broadcasts them against ``x``."""
+def as_flag(name: str, value) -> bool:
+    """``value`` as a bool (True, False, or a NumPy bool scalar), or a TypeError naming it."""
+    if isinstance(value, (bool, np.bool_)) or (
+        isinstance(value, (int, np.integer)) and value in (0, 1)
+    ):
+        return bool(value)
+    raise TypeError(f"{name} must be True or False, got {_brief(value)}")
+
+
+def _brief(value) -> str:
+    """A repr short enough for an error message (10**400 is 401 digits)."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:40] + "..." + text[-10:]
+
+
+class _Frozen(type):
+    """Optimizers are immutable once made: the constructor checks every hyperparameter, and a
+    later assignment would skip those checks (or, on a sweep, change the repr but not the run)."""
+
+    def __call__(cls, *args, **kwargs):
+        obj = super().__call__(*args, **kwargs)
+        object.__setattr__(obj, "_frozen", True)
+        return obj
+
+
+class Optimizer(metaclass=_Frozen):
+    """Base class: stores hyperparameters, checks them, broadcasts them against ``x``.
+
+    Hyperparameters are read-only once the optimizer is made: ``opt.replace(lr=0.01)`` makes a
+    new one, checked as the constructor checks.
+    """
+
+    _frozen = False
 
     def __init__(self):
         self._arrays: dict[str, np.ndarray] = {}
         self._shaped: dict[tuple[str, int], np.ndarray] = {}  # _get's reshaped sweep arrays
+
+    def __setattr__(self, name, value):
+        if self._frozen:
+            raise AttributeError(
+                f"{type(self).__name__} hyperparameters are read-only: make a new optimizer, "
+                f"e.g. opt.replace({name}=...)"
+            )
+        object.__setattr__(self, name, value)
+
+    def replace(self, **changes) -> Optimizer:
+        """A new optimizer of the same kind with ``changes`` applied (``opt.replace(lr=0.01)``),
+        every value checked again as the constructor does."""
+        params = inspect.signature(type(self).__init__).parameters
+        names = [n for n in params if n != "self"]
+        unknown = sorted(set(changes) - set(names))
+        if unknown:
+            raise TypeError(
+                f"{type(self).__name__} has no hyperparameter {unknown[0]!r}; "
+                f"it has {', '.join(names)}"
+            )
+        kwargs = {n: changes[n] if n in changes else getattr(self, n) for n in names}
+        return type(self)(**kwargs)
 
     # -- construction -------------------------------------------------------------------------
     def _hparam(self, name: str, value, message: str | None = None, valid=None):
@@ -84,7 +146,7 @@ class Optimizer:
     def _prologue(self, x, g, weight_decay=0.0, lr=None, decoupled=False):
         """What torch does first in every step: check g, negate it for ``maximize``, apply weight
         decay (L2: g + weight_decay·x; decoupled, as AdamW: x·(1 − lr·weight_decay))."""
-        g = self._check_grad(x, g)
+        x, g = self._check_grad(x, g)
         if getattr(self, "maximize", False):
             g = -g
         if nonzero(weight_decay):
@@ -135,13 +197,12 @@ class Optimizer:
 
     @staticmethod
     def _check_grad(x, g):
-        shape = getattr(g, "shape", None)  # NumPy arrays and scalars pass as they are
-        if shape is None:
-            g = np.asarray(g, dtype=float)
-            shape = g.shape
-        if shape != getattr(x, "shape", ()):
-            raise ValueError(f"g has shape {shape}, but x has shape {np.shape(x)}")
-        return g
+        """``x`` and ``g`` as float arrays of one shape, or an error naming what is wrong. Float
+        arrays (what run passes) go through untouched; lists and numbers are converted."""
+        x, g = _as_values("x", x), _as_values("g", g)
+        if g.shape != x.shape:
+            raise ValueError(f"g has shape {g.shape}, but x has shape {x.shape}")
+        return x, g
 
     def init(self, x: np.ndarray) -> dict:
         raise NotImplementedError
@@ -177,6 +238,31 @@ def get(opt: Optimizer, x, *names):
     if not opt._arrays:  # no sweep: plain floats
         return [getattr(opt, n) for n in names]
     return [opt._get(n, x) for n in names]
+
+
+def _as_values(name, value):
+    if type(value) is np.ndarray and value.dtype == np.float64:
+        return value
+    if isinstance(value, np.float64):
+        return value
+    arr = np.asarray(value) if not isinstance(value, (str, bytes)) else None
+    if arr is None or arr.dtype.kind not in "biuf":
+        kind = "complex" if arr is not None and arr.dtype.kind == "c" else "non-numeric"
+        raise TypeError(f"{name} must be real numbers, got {kind} {_brief(value)}")
+    return arr.astype(float)
+
+
+def ema(avg, value, beta):
+    """The exponential moving average beta·avg + (1 − beta)·value, computed as torch's
+    ``avg.lerp_(value, 1 − beta)`` (Adam's m, RMSprop's centred mean)."""
+    return lerp(avg, value, 1 - beta)
+
+
+def ema_sq(avg, g, beta):
+    """The EMA of squared gradients beta·avg + (1 − beta)·g², in torch's operand order
+    (``avg.mul_(beta).addcmul_(g, g, value=1 − beta)``: Adam's v, RMSprop's and Adadelta's
+    square average)."""
+    return avg * beta + ((1 - beta) * g) * g
 
 
 def nonzero(value) -> bool:

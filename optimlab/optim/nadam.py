@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import Optimizer, get, lerp
+from .base import Optimizer, as_flag, ema, ema_sq, get
 
 
 class NAdam(Optimizer):
@@ -37,8 +37,8 @@ class NAdam(Optimizer):
         self._adam_family(lr, eps, betas, weight_decay)
         self._hparam("momentum_decay", momentum_decay, "Invalid momentum_decay value: {}")
         self._check_broadcast()
-        self.decoupled_weight_decay = bool(decoupled_weight_decay)
-        self.maximize = bool(maximize)
+        self.decoupled_weight_decay = as_flag("decoupled_weight_decay", decoupled_weight_decay)
+        self.maximize = as_flag("maximize", maximize)
 
     def init(self, x):
         zeros = np.zeros(np.shape(x))
@@ -55,8 +55,8 @@ class NAdam(Optimizer):
         mu_next = beta1 * (1.0 - 0.5 * (0.96 ** ((t + 1) * md)))
         # torch keeps mu_product in float32 and multiplies by mu cast to float32
         mp = (np.float32(state["mu_product"]) * np.asarray(mu, np.float32)).astype(float)
-        m = lerp(state["exp_avg"], g, 1 - beta1)
-        v = state["exp_avg_sq"] * beta2 + ((1 - beta2) * g) * g
+        m = ema(state["exp_avg"], g, beta1)
+        v = ema_sq(state["exp_avg_sq"], g, beta2)
         denom = np.sqrt(v / bias_correction2) + eps
         mp_next = mp * mu_next
         x = x + (((-lr * (1.0 - mu)) / (1.0 - mp)) * g) / denom

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import Optimizer, get, lerp
+from .base import Optimizer, as_flag, ema, ema_sq, get
 
 
 class RMSprop(Optimizer):
@@ -47,8 +47,8 @@ class RMSprop(Optimizer):
         self._hparam("weight_decay", weight_decay)
         self._hparam("alpha", alpha, "Invalid alpha value: {}")
         self._check_broadcast()
-        self.centered = bool(centered)
-        self.maximize = bool(maximize)
+        self.centered = as_flag("centered", centered)
+        self.maximize = as_flag("maximize", maximize)
 
     def init(self, x):
         zeros = np.zeros(np.shape(x))
@@ -65,10 +65,10 @@ class RMSprop(Optimizer):
         )
         x, g = self._prologue(x, g, wd)
         new = {"step": state["step"] + 1}
-        sq = state["square_avg"] * alpha + ((1 - alpha) * g) * g
+        sq = ema_sq(state["square_avg"], g, alpha)
         new["square_avg"] = sq
         if self.centered:
-            ga = lerp(state["grad_avg"], g, 1 - alpha)
+            ga = ema(state["grad_avg"], g, alpha)
             new["grad_avg"] = ga
             avg = np.sqrt(sq + (-1 * ga) * ga)
         else:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import Optimizer, as_real, get, pair
+from .base import Optimizer, as_flag, as_real, get, pair
 
 
 class Rprop(Optimizer):
@@ -26,14 +26,14 @@ class Rprop(Optimizer):
         self._hparam("lr", lr, "Invalid learning rate: {}")
         etas, step_sizes = pair("etas", etas), pair("step_sizes", step_sizes)
         etaminus, etaplus = (as_real("etas", e) for e in etas)
-        if not np.all((0.0 < etaminus) & (etaminus < 1.0) & (1.0 < etaplus)):
+        if not (np.all((0.0 < etaminus) & (etaminus < 1.0)) and np.all(1.0 < etaplus)):
             raise ValueError(f"Invalid eta values: {etas[0]}, {etas[1]}")
         self._hparam("etaminus", etas[0], valid=True)
         self._hparam("etaplus", etas[1], valid=True)
         self._hparam("step_size_min", step_sizes[0], valid=True)  # torch does not check these
         self._hparam("step_size_max", step_sizes[1], valid=True)
         self._check_broadcast()
-        self.maximize = bool(maximize)
+        self.maximize = as_flag("maximize", maximize)
 
     @property
     def etas(self):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import Optimizer, get, nonzero
+from .base import Optimizer, as_flag, get, nonzero
 
 
 class SGD(Optimizer):
@@ -48,11 +48,12 @@ class SGD(Optimizer):
         self._hparam("momentum", momentum, "Invalid momentum value: {}")
         self._hparam("weight_decay", weight_decay, "Invalid weight_decay value: {}")
         self._hparam("dampening", dampening, valid=True)  # torch does not check dampening
+        nesterov = as_flag("nesterov", nesterov)
         if nesterov and (np.any(np.asarray(self.momentum) <= 0) or np.any(self.dampening != 0)):
             raise ValueError("Nesterov momentum requires a momentum and zero dampening")
         self._check_broadcast()
-        self.nesterov = bool(nesterov)
-        self.maximize = bool(maximize)
+        self.nesterov = as_flag("nesterov", nesterov)
+        self.maximize = as_flag("maximize", maximize)
 
     def init(self, x):
         """SGD keeps one buffer, and only once momentum is on: it starts as the first gradient."""
