@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .optim.base import as_real
+
 ArrayFn = Callable[[np.ndarray], np.ndarray]
 
 
@@ -67,27 +69,77 @@ def tilted_double_well(tilt: float = 0.3) -> Problem:
     )
 
 
-def linear_fit(x, y) -> Problem:
+def linear_fit(x, y) -> FiniteSum:
     """Least squares for y ≈ w·x + b over the points (x, y): a 2-D problem in p = (w, b),
-    f(p) = mean((w·x + b − y)²). Seed 003's example is y = 3x + 300: slope and intercept on
-    very different scales, and curvatures 2·mean(x²) and 2 along them."""
-    x = np.asarray(x, dtype=float)
-    y = np.asarray(y, dtype=float)
-    if x.shape != y.shape or x.ndim != 1:
+    f(p) = mean((w·x + b − y)²), the mean over the n examples (a ``FiniteSum``: minibatch runs
+    use ``f(p, i)`` over the examples ``i``). Seed 003's example is y = 3x + 300: slope and
+    intercept on very different scales, and curvatures 2·mean(x²) and 2 along them."""
+    x = as_real("x", x)
+    y = as_real("y", y)
+    if x.shape != y.shape or x.ndim != 1 or x.size == 0:
         raise ValueError(f"x and y must be 1-D of one length, got {x.shape} and {y.shape}")
+    if not (np.isfinite(x).all() and np.isfinite(y).all()):
+        raise ValueError("x and y must be finite numbers")
 
-    def residual(p):
-        return p[..., 0, None] * x + p[..., 1, None] - y
+    def residual(p, i):
+        return p[..., 0, None] * x[i] + p[..., 1, None] - y[i]
 
     hess = np.array([[2 * np.mean(x * x), 2 * np.mean(x)], [2 * np.mean(x), 2.0]])
-    return Problem(
-        f=lambda p: np.mean(residual(p) ** 2, axis=-1),
-        grad=lambda p: np.stack(
-            [np.mean(2 * residual(p) * x, axis=-1), np.mean(2 * residual(p), axis=-1)], axis=-1
+    return FiniteSum(
+        f=lambda p, i: np.mean(residual(p, i) ** 2, axis=-1),
+        grad=lambda p, i: np.stack(
+            [np.mean(2 * residual(p, i) * x[i], axis=-1), np.mean(2 * residual(p, i), axis=-1)],
+            axis=-1,
         ),
         hess=lambda p: np.broadcast_to(hess, np.shape(p) + (2,)),
         name="linear fit",
+        minimum=tuple(
+            float(v) for v in np.linalg.lstsq(np.stack([x, np.ones_like(x)], 1), y, rcond=None)[0]
+        ),
+        n=x.size,
     )
+
+
+def logistic_regression(X, y, weight_decay: float = 0.0) -> FiniteSum:
+    """Logistic regression on points ``X`` (shape (n, d)) with labels ``y`` in {0, 1}: the
+    parameters w = (w_1 .. w_d, b), the loss the mean cross-entropy
+    log(1 + e^(−s·z)) with z = w·x + b and s = ±1, plus ``weight_decay``/2·|w|² (not on b).
+
+    A finite sum, like the course's linear fit, but not a quadratic: the minibatch gradient's
+    noise changes from point to point, and the loss has no closed-form minimum."""
+    X = as_real("X", X)
+    y = as_real("y", y)
+    if X.ndim != 2 or y.shape != (len(X),) or len(X) == 0:
+        raise ValueError(f"X must have shape (n, d) and y shape (n,), got {X.shape} and {y.shape}")
+    if not (np.isin(y, (0.0, 1.0)).all() and np.isfinite(X).all()):
+        raise ValueError("y must hold labels 0 and 1 only, and X finite numbers")
+    wd = float(as_real("weight_decay", weight_decay))
+    if not (np.isfinite(wd) and wd >= 0):
+        raise ValueError(f"weight_decay must be a finite number >= 0, got {wd!r}")
+    s = 2 * y - 1
+    d = X.shape[1]
+
+    def margin(w, i):
+        return s[i] * (np.einsum("...nd,...d->...n", X[i], w[..., :d]) + w[..., d, None])
+
+    def penalty(w):
+        return 0.5 * wd * np.sum(w[..., :d] ** 2, axis=-1)
+
+    def f(w, i):
+        return np.mean(np.logaddexp(0.0, -margin(w, i)), axis=-1) + penalty(w)
+
+    def grad(w, i):
+        coef = -s[i] * _sigmoid(-margin(w, i))  # d loss / d z per example
+        gw = np.mean(coef[..., None] * X[i], axis=-2) + wd * w[..., :d]
+        return np.concatenate([gw, np.mean(coef, axis=-1)[..., None]], axis=-1)
+
+    return FiniteSum(f=f, grad=grad, name="logistic regression", n=len(X))
+
+
+def _sigmoid(z):
+    """1/(1 + e^(−z)) without overflow for any z."""
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1 / (1 + e), e / (1 + e))
 
 
 def gaussian_well(scale: float = 3.0, aspect: float = 10.0) -> Problem:
@@ -112,12 +164,12 @@ def gaussian_well(scale: float = 3.0, aspect: float = 10.0) -> Problem:
 class FiniteSum(Problem):
     """A loss that is the mean of ``n`` per-example losses (notebook 06: stochastic gradients).
 
-    ``f(x, i)`` and ``grad(x, i)`` take an integer array ``i`` of example indices and return the
-    mean loss over those examples (one per point, shape ``batch``) and its gradient (``x``'s
-    shape). ``i`` has shape ``(B,)`` (the same examples for every run of a sweep) or
-    ``(*batch, B)`` (one minibatch per run); written with ``X[i]``, ``Y[i]`` and a reduction
-    over the last axis, a problem handles both. The full loss is ``f(x, np.arange(n))``;
-    ``full_f`` and ``full_grad`` say so. A teacher's own problem in four lines::
+    Give ``f(x, i)`` and ``grad(x, i)``: the mean loss over the examples with indices ``i`` (one
+    per point, shape ``batch``) and its gradient (``x``'s shape). ``i`` is an integer array of
+    shape ``(B,)`` (the same examples for every run of a sweep) or ``(*batch, B)`` (one
+    minibatch per run); written with ``X[i]``, ``Y[i]`` and a mean over the last axis, a
+    problem handles both. Called without ``i`` (``p.f(x)``, as plots do), they use every
+    example. A teacher's own problem in four lines::
 
         X, Y = ...                                  # n examples
         p = FiniteSum(f=lambda w, i: np.mean((w[..., None] * X[i] - Y[i]) ** 2, axis=-1),
@@ -133,13 +185,19 @@ class FiniteSum(Problem):
             raise ValueError(
                 f"FiniteSum n (the number of examples) must be a positive integer, got {self.n!r}"
             )
+        every = np.arange(self.n)
+        f_i, grad_i = self.f, self.grad
+
+        def f(x, i=None):
+            return f_i(x, every if i is None else i)
+
+        def grad(x, i=None):
+            return grad_i(x, every if i is None else i)
+
+        object.__setattr__(self, "f", f)
+        object.__setattr__(self, "grad", grad)
 
     @property
     def all(self) -> np.ndarray:
+        """The indices of every example: ``f(x, p.all)`` is the full loss."""
         return np.arange(self.n)
-
-    def full_f(self, x):
-        return self.f(x, self.all)
-
-    def full_grad(self, x):
-        return self.grad(x, self.all)

@@ -403,7 +403,8 @@ class _Minibatches:
     """Example indices per step, as ``DataLoader(shuffle=True, batch_size=B)``: each epoch a
     fresh permutation (or, with ``replacement``, n independent draws) cut into batches of B,
     the last one smaller unless ``drop_last``. One generator per seed; with several seeds the
-    indices have shape ``(*seeds.shape, b)``."""
+    indices have shape ``(*seeds.shape, b)``. Each batch's indices come sorted (the mean does
+    not depend on their order)."""
 
     def __init__(self, n, batch_size, seeds, replacement, drop_last):
         self.n, self.b, self.replacement = n, batch_size, replacement
@@ -424,7 +425,9 @@ class _Minibatches:
             self.j = 0
         lo, hi = self.cuts[self.j]
         self.j += 1
-        return self.order[..., lo:hi]
+        # sorted within the batch: the same examples, summed in index order, so that
+        # batch_size=n is full-batch gradient descent to the last bit
+        return np.sort(self.order[..., lo:hi], axis=-1)
 
 
 class _NoiseSource:

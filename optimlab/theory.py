@@ -190,3 +190,24 @@ def adam_stream(grads, lr=1.0, betas=(0.0, 0.999), eps=1e-8, amsgrad=False):
         v = np.maximum.accumulate(v, axis=0)
     v_hat = v / (1 - beta2**t)
     return -lr * m_hat / (np.sqrt(v_hat) + eps), v_hat
+
+
+# -- minibatch gradients (notebook 06) --------------------------------------------------------
+
+
+def minibatch_variance(variance, batch_size, n=None, replacement: bool = True):
+    """The variance of a minibatch's mean gradient, from the per-example gradients' variance
+    σ² (their spread around the full gradient, with the 1/n convention): σ²/B when the B
+    examples are drawn with replacement, σ²/B·(n − B)/(n − 1) without (each example at most
+    once: B = n gives 0, the full gradient itself)."""
+    variance = _checked("variance", variance)
+    b = as_real("batch_size", batch_size)
+    if not ((b >= 1).all() and (b == np.round(b)).all()):
+        raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
+    if replacement:
+        return variance / b
+    if n is None or isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 2:
+        raise ValueError(f"n must be an integer >= 2 without replacement, got {n!r}")
+    if (b > n).any():
+        raise ValueError(f"batch_size must be at most n = {n}, got {batch_size!r}")
+    return variance / b * (n - b) / (n - 1)
