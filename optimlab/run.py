@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -197,12 +198,18 @@ def replay(optimizer: Optimizer, grads, x0=0.0, *, every: int = 1) -> Trajectory
             f"(T, {', '.join(map(str, point))}){per_run}, the point's shape being x0's "
             f"{x0.shape} (for d-dimensional gradients give x0 = np.zeros(d))"
         )
-    work = batch or (1,)
-    x = np.broadcast_to(np.broadcast_to(x0, point), work + point).copy()
-    target = work + point
+    # no problem code runs here, so a single replay steps on plain NumPy scalars or arrays of
+    # the point's shape (several times faster than a sweep of one for a long scalar stream)
+    x = np.broadcast_to(x0, shape).copy()
+    if x.ndim == 0:
+        x = x[()]
+    pad = (1,) * (len(shape) - (grads.ndim - 1))  # align the gradients' axes on the right
+    stream = np.broadcast_to(
+        grads.reshape((len(grads),) + pad + grads.shape[1:]), (len(grads),) + shape
+    )
 
     def grad_at(k, x, i=None):
-        return np.broadcast_to(grads[k - 1], target)
+        return stream[k - 1]
 
     return _drive(
         optimizer=optimizer,
@@ -211,7 +218,7 @@ def replay(optimizer: Optimizer, grads, x0=0.0, *, every: int = 1) -> Trajectory
         every=every,
         keep={"x"},
         point_ndim=len(point),
-        squeeze=not batch,
+        squeeze=False,
         evaluate=_Replay(grad_at),
     )
 
@@ -478,15 +485,17 @@ def _drive(
     if "loss" in keep and not has_loss:
         raise ValueError(f"keep must name 'x' and/or 'loss', got {tuple(keep)!r}")
     points = steps // every + 1 + (steps % every != 0)
-    batch = x.shape[: x.ndim - point_ndim]
-    point_axes = tuple(range(len(batch), x.ndim))
+    x_shape = np.shape(x)
+    batch = np.shape(x)[: np.ndim(x) - point_ndim]
+    point_axes = tuple(range(len(batch), len(x_shape)))
     if "x" in keep:
-        _record_size_check(points, x.shape, steps, every)
+        _record_size_check(points, x_shape, steps, every)
     recorded = np.unique(np.r_[np.arange(0, steps + 1, every), steps])
-    xs = np.full((points, *x.shape), np.nan) if "x" in keep else None
+    xs = np.full((points, *x_shape), np.nan) if "x" in keep else None
     losses = np.full((points, *batch), np.nan) if "loss" in keep else None
     seen = np.zeros(points, dtype=np.int64) if evaluate.finite_sum else None
     needs_closure = getattr(optimizer, "needs_closure", False)
+    needs_loss = getattr(optimizer, "needs_loss", False)
     evals = np.zeros((points, *batch)) if needs_closure else None
     lrs = np.full((points, *batch), np.nan) if schedule is not None else None
     diverged = np.full(batch, -1)
@@ -517,10 +526,9 @@ def _drive(
                     g = g + noise(point_ndim, len(batch))
             if hess_at is not None:
                 extra["hess"] = hess_at(x)
-            if getattr(optimizer, "needs_loss", False):
+            if needs_loss:
                 extra["loss"] = evaluate.batch_loss(x, i) if i is not None else loss
             x, state = opt.step(x, g, state, **extra)
-            x = np.asarray(x)
             if evaluate.finite_sum:
                 used += n if i is None else i.shape[-1]
             loss = evaluate.loss(x) if has_loss else None
@@ -556,7 +564,8 @@ def _drive(
         losses = None if losses is None else losses[:, 0]
         evals = None if evals is None else evals[:, 0]
         lrs = None if lrs is None else lrs[:, 0]
-        d = int(diverged[0])
+    if squeeze or not batch:
+        d = int(diverged.ravel()[0])
         diverged_at = None if d < 0 else d
     else:
         diverged_at = diverged
@@ -567,7 +576,13 @@ def _drive(
 
 def _watch(k, x, loss, diverged, point_axes) -> bool:
     """Mark the runs whose iterate or loss left the finite numbers at step k; True once every
-    run has diverged."""
+    run has diverged. A finite sum of everything means nothing overflowed (one pass, the
+    common case); only then is each run looked at."""
+    total = x if isinstance(x, float) else x.sum()  # NumPy float64 scalars are floats
+    if loss is not None:
+        total = total + loss.sum()
+    if math.isfinite(total):
+        return False
     bad = ~np.isfinite(x).all(axis=point_axes)
     if loss is not None:
         bad |= ~np.isfinite(loss)
