@@ -25,6 +25,9 @@ class Problem:
     ``f(x)`` returns one loss per point, ``grad(x)`` an array of ``x``'s own shape.
     ``minimum``: where the global minimum lies (a point), when it is known; races and step
     counts measure the distance or the loss gap to it.
+    ``point_shape``: the shape of one point, when the problem fixes it (a network's P
+    parameters: ``(P,)``). ``run`` then checks ``x0`` against it and reads any leading axes of
+    ``x0`` as a sweep over starting points (several initialisations in one run).
     """
 
     f: ArrayFn
@@ -32,6 +35,7 @@ class Problem:
     hess: ArrayFn | None = None
     name: str = ""
     minimum: tuple | float | None = None
+    point_shape: tuple | None = None
 
     def __post_init__(self):
         for field in ("f", "grad"):
@@ -39,6 +43,12 @@ class Problem:
                 raise TypeError(f"Problem {field} must be callable, got {getattr(self, field)!r}")
         if self.hess is not None and not callable(self.hess):
             raise TypeError(f"Problem hess must be callable or None, got {self.hess!r}")
+        if self.point_shape is not None:
+            shape = self.point_shape
+            if not isinstance(shape, tuple) or not all(
+                isinstance(d, (int, np.integer)) and d >= 1 for d in shape
+            ):
+                raise ValueError(f"Problem point_shape must be a tuple of sizes, got {shape!r}")
 
 
 def quadratic(a: float = 4.0) -> Problem:
@@ -93,6 +103,7 @@ def linear_fit(x, y) -> FiniteSum:
         ),
         hess=lambda p: np.broadcast_to(hess, np.shape(p) + (2,)),
         name="linear fit",
+        point_shape=(2,),
         minimum=tuple(
             float(v) for v in np.linalg.lstsq(np.stack([x, np.ones_like(x)], 1), y, rcond=None)[0]
         ),
@@ -133,7 +144,7 @@ def logistic_regression(X, y, weight_decay: float = 0.0) -> FiniteSum:
         gw = np.mean(coef[..., None] * X[i], axis=-2) + wd * w[..., :d]
         return np.concatenate([gw, np.mean(coef, axis=-1)[..., None]], axis=-1)
 
-    return FiniteSum(f=f, grad=grad, name="logistic regression", n=len(X))
+    return FiniteSum(f=f, grad=grad, name="logistic regression", n=len(X), point_shape=(d + 1,))
 
 
 def _sigmoid(z):

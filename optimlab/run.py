@@ -113,10 +113,21 @@ def run(
     noise = float(as_real("noise", noise))
     if not (np.isfinite(noise) and noise >= 0):
         raise ValueError(f"noise must be a finite number >= 0, got {noise!r}")
-    batch = _run_batch(optimizer, seeds)
+    point = x0.shape
+    starts = ()
+    if problem.point_shape is not None:
+        point = tuple(problem.point_shape)
+        if x0.shape[x0.ndim - len(point) :] != point or x0.ndim < len(point):
+            raise ValueError(
+                f"x0 has shape {x0.shape}; {problem.name or 'the problem'} takes points of shape "
+                f"{point} (with any sweep axes over starting points in front)"
+            )
+        starts = x0.shape[: x0.ndim - len(point)]
+    batch = _run_batch(optimizer, seeds, starts)
     work = batch or (1,)  # a single run is a sweep of one: the same arithmetic as a column
-    x = np.broadcast_to(x0, work + x0.shape).copy()
-    evaluate = _Evaluator(problem, x0.shape, work)
+    optimizer = optimizer._with_batch_ndim(len(work))
+    x = np.broadcast_to(x0, work + point).copy()
+    evaluate = _Evaluator(problem, point, work)
     sampler = None
     if batch_size is not None:
         if not isinstance(problem, FiniteSum):
@@ -131,7 +142,7 @@ def run(
             _flag("replacement", replacement),
             _flag("drop_last", drop_last),
         )
-    noise_rng = _NoiseSource(noise, seeds, x0.shape) if noise > 0 else None
+    noise_rng = _NoiseSource(noise, seeds, point) if noise > 0 else None
     needs_closure = getattr(optimizer, "needs_closure", False)
     if needs_closure and (noise_rng is not None or (sampler and seeds.ndim)):
         raise ValueError(
@@ -151,7 +162,7 @@ def run(
         steps=steps,
         every=every,
         keep=keep,
-        point_ndim=x0.ndim,
+        point_ndim=len(point),
         squeeze=not batch,
         evaluate=evaluate,
         sampler=sampler,
@@ -284,21 +295,19 @@ def _check_seed(seed) -> np.ndarray:
     return arr
 
 
-def _run_batch(optimizer: Optimizer, seeds: np.ndarray) -> tuple:
-    batch = optimizer.batch_shape
-    if seeds.ndim == 0:
-        return batch
+def _run_batch(optimizer: Optimizer, seeds: np.ndarray, starts: tuple) -> tuple:
+    """The run's sweep shape: the hyperparameters', the seeds' and the starting points' shapes
+    broadcast together, aligned on the right as NumPy aligns them."""
+    shapes = {"the hyperparameters' sweep": optimizer.batch_shape, "seed": seeds.shape}
+    shapes["the starting points in x0"] = starts
     try:
-        both = np.broadcast_shapes(batch, seeds.shape)
+        return np.broadcast_shapes(*shapes.values())
     except ValueError:
-        both = None
-    if both is None or (batch and len(both) != len(batch)):
+        listed = ", ".join(f"{name} {shape}" for name, shape in shapes.items() if shape)
         raise ValueError(
-            f"seed has shape {seeds.shape} and the hyperparameters make a sweep of shape "
-            f"{batch}: they must broadcast without adding axes (for every lr with every seed, "
+            f"sweep shapes do not broadcast together: {listed} (for every lr with every seed, "
             "give lr the shape (k, 1) and seed the shape (s,))"
-        )
-    return both
+        ) from None
 
 
 def _record_size_check(points, shape, steps, every):
@@ -621,4 +630,4 @@ def _scheduled(optimizer, schedule, state, momentum_name):
         changes["momentum"] = schedule.momentum(state)
     elif momentum_name == "beta1":
         changes["betas"] = (schedule.momentum(state), optimizer.beta2)
-    return optimizer.replace(**changes)
+    return optimizer.replace(**changes)._with_batch_ndim(len(optimizer.batch_shape))

@@ -177,9 +177,25 @@ def test_a_per_example_gradient_of_the_wrong_shape_names_grad():
         ol.run(ol.SGD(lr=0.1), bad, [0.0, 0.0], 5, batch_size=2)
 
 
-def test_seed_axes_that_would_misalign_with_the_sweep_are_refused():
-    with pytest.raises(
-        ValueError,
-        match=r"seed has shape \(3,\) and the hyperparameters make a sweep of shape \(2,\)",
-    ):
+def test_seed_axes_that_do_not_broadcast_with_the_sweep_are_refused():
+    with pytest.raises(ValueError, match=r"sweep \(2,\), seed \(3,\)"):
         ol.run(ol.SGD(lr=[0.1, 0.2]), FIT, [0.0, 0.0], 5, batch_size=2, seed=[0, 1, 2])
+
+
+def test_seed_axes_in_front_of_the_sweep_align_on_the_right():
+    lrs = np.array([0.05, 0.2])
+    t = ol.run(ol.Adam(lr=lrs), FIT, [0.0, 0.0], 20, batch_size=4, seed=[[0], [1], [2]])
+    assert t.x.shape == (21, 3, 2, 2)
+    single = ol.run(ol.Adam(lr=0.2), FIT, [0.0, 0.0], 20, batch_size=4, seed=2)
+    np.testing.assert_array_equal(t.x[:, 2, 1], single.x)
+
+
+def test_several_starting_points_are_a_sweep_when_the_problem_fixes_its_point_shape():
+    starts = np.array([[0.0, 0.0], [1.0, 250.0], [-1.0, 10.0]])
+    t = ol.run(ol.SGD(lr=0.1), FIT, starts, 15, batch_size=5, seed=4)
+    assert t.x.shape == (16, 3, 2)
+    for j, x0 in enumerate(starts):
+        single = ol.run(ol.SGD(lr=0.1), FIT, x0, 15, batch_size=5, seed=4)
+        np.testing.assert_array_equal(t.x[:, j], single.x)
+    with pytest.raises(ValueError, match=r"x0 has shape \(3,\); linear fit takes points"):
+        ol.run(ol.SGD(lr=0.1), FIT, [0.0, 0.0, 0.0], 5)

@@ -14,6 +14,7 @@ own (Python float, left to right).
 
 from __future__ import annotations
 
+import copy
 import inspect
 
 import numpy as np
@@ -165,6 +166,18 @@ class Optimizer(metaclass=_Frozen):
         except ValueError:
             listed = ", ".join(f"{n} with shape {s}" for n, s in shapes.items())
             raise ValueError(f"hyperparameter arrays do not broadcast together: {listed}") from None
+
+    def _with_batch_ndim(self, ndim: int) -> Optimizer:
+        """This optimizer for a run whose sweep has ``ndim`` axes (more than its own, when seeds
+        or starting points add axes in front): its arrays align with the run's trailing sweep
+        axes, as NumPy broadcasting aligns shapes."""
+        pad = ndim - len(self._batch_shape)
+        if pad <= 0 or not self._arrays:
+            return self
+        new = copy.copy(self)
+        object.__setattr__(new, "_batch_shape", (1,) * pad + self._batch_shape)
+        object.__setattr__(new, "_shaped", {})
+        return new
 
     @property
     def batch_shape(self) -> tuple[int, ...]:
