@@ -111,11 +111,12 @@ def train_test_split(X, y, test_fraction: float = 0.2, seed: int = 0):
 
 
 def _finish(X, y, noise, label_noise, classes, seed):
+    """Noise, a seeded shuffle, then the flips: the same seed gives the same points in the same
+    order whatever ``label_noise`` is, so the flipped labels are the only difference."""
     rng = np.random.default_rng(seed)
-    X = X + noise * rng.standard_normal(X.shape)  # drawn at noise 0 too: same flips, same order
-    y = flip_labels(y, label_noise, classes, rng)
+    X = X + noise * rng.standard_normal(X.shape)  # drawn at noise 0 too
     order = rng.permutation(len(y))
-    return X[order], y[order]
+    return X[order], flip_labels(y[order], label_noise, classes, rng)
 
 
 def _check_count(name, value, minimum):
