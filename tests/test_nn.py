@@ -190,6 +190,8 @@ def test_cross_entropy_values():
     assert cross_entropy([[0.0, 0.0]], [1])[0] == np.log(2)
     big = cross_entropy([[1000.0, -1000.0], [1000.0, -1000.0], [-1e308, 1e308]], [1, 0, 0])
     np.testing.assert_array_equal(big, [2000.0, 0.0, np.inf])  # 2e308 overflows, honestly
+    odd = cross_entropy([[np.inf, 0.0], [np.nan, 0.0], [-np.inf, 0.0]], [0, 1, 1])
+    assert np.isnan(odd[:2]).all() and odd[2] == 0.0  # no warning either
 
 
 @settings(max_examples=200, deadline=None)
@@ -210,6 +212,18 @@ def test_cross_entropy_is_stable_for_any_finite_logits(z, data):
     if np.isfinite(spread):
         # log-sum-exp lies between the largest term and it plus log(classes)
         assert spread * (1 - 1e-15) <= loss <= spread + np.log(len(z)) + 1e-12 * max(1, spread)
+
+
+def test_cross_entropy_bad_labels():
+    with pytest.raises(ValueError, match=r"y must hold labels 0 \.\. 2 .* got 3"):
+        cross_entropy(np.zeros((2, 3)), [0, 3])
+    with pytest.raises(ValueError, match=r"y must hold integer class labels"):
+        cross_entropy(np.zeros((2, 3)), [0, 0.5])
+    with pytest.raises(ValueError, match=r"y of shape \(3,\) does not fit logits of shape"):
+        cross_entropy(np.zeros((2, 3)), [0, 1, 2])
+    with pytest.raises(ValueError, match=r"z must have a class axis last"):
+        cross_entropy(1.0, 0)
+    assert cross_entropy([0.0, 0.0], 1) == np.log(2)  # one example, labels of any shape
 
 
 def test_softmax_gradient_at_the_logits_sums_to_zero():
@@ -256,6 +270,10 @@ def test_classifier_is_a_finite_sum_with_weight_decay():
     i = np.array([3, 3, 7])  # a minibatch, repeats allowed (sampling with replacement)
     np.testing.assert_allclose(p.f(w, i), net.loss(w, X[i], y[i]), rtol=1e-15)
     assert "weight_decay=0.1" in p_wd.name
+    X[:] = 0.0  # the problem keeps its own copy of the data
+    np.testing.assert_array_equal(
+        p.full_f(w), classifier(net, *ol.data.circles(40, seed=2)).full_f(w)
+    )
 
 
 # -- bad input ------------------------------------------------------------------------------
@@ -293,9 +311,10 @@ def test_bad_activation():
         ([[0.0, 1.0], [1.0, 0.0]], [0], r"X and y must hold as many examples, got 2 inputs and 1"),
         ([[0.0, np.nan]], [0], r"X must be finite, got nan at row 0"),
         ([[0.0, 1.0], [np.inf, 1.0]], [0, 1], r"X must be finite, got inf at row 1"),
-        ([[0.0, 1.0, 2.0]], [0], r"X must have shape \(n, 2\), got shape \(1, 3\)"),
+        ([[0.0, 1.0, 2.0]], [0], r"X must have shape \(n, 2\) with n >= 1, got shape \(1, 3\)"),
         ([0.0, 1.0], [0], r"X must have shape \(n, 2\)"),
         ([["a", "b"]], [0], r"X must be an array of real numbers"),
+        (np.zeros((0, 2)), [], r"X must have shape \(n, 2\) with n >= 1, got shape \(0, 2\)"),
     ],
 )
 def test_bad_data(X, y, match):
@@ -322,6 +341,8 @@ def test_bad_parameters_indices_and_weight_decay():
         net.logits(w[:-1], np.zeros((1, 2)))
     with pytest.raises(ValueError, match=r"w must have shape"):
         p.grad(3.0, [0])
+    with pytest.raises(ValueError, match=r"w must be an array of real numbers, got 'abc'"):
+        net.predict("abc", np.zeros((1, 2)))
     with pytest.raises(ValueError, match=r"i must index the 4 examples \(0 \.\. 3\), got 4"):
         p.grad(w, [0, 4])
     with pytest.raises(ValueError, match=r"got -1"):
