@@ -5,6 +5,7 @@ repeats, each timing many calls):
 
 - one minibatch gradient, B = 32 (forward, backward, the flat gradient);
 - one full pass, the gradient over all 500 points;
+- one minibatch gradient for a sweep of 10 networks at once (one call, w of shape (10, 1218));
 - one Adam step on the 1218 parameters;
 - 2000 minibatch steps in a plain loop (opt.init / opt.step, a fresh seeded permutation per
   epoch cut into batches of 32, the last one smaller, as DataLoader(shuffle=True) does), with
@@ -24,7 +25,7 @@ import numpy as np
 
 import optimlab as ol
 
-STEPS, B, REPEATS = 2000, 32, 5
+STEPS, B, REPEATS, SWEEP = 2000, 32, 5, 10
 
 
 def per_call(fn, calls):
@@ -67,6 +68,8 @@ def main():
     t_full = per_call(lambda: problem.full_grad(w), 50)
     t_loss = per_call(lambda: problem.full_f(w), 50)
     t_adam = per_call(lambda: opt.step(w, g, state), 500)
+    sweep = net.init(list(range(SWEEP)))  # SWEEP networks, one gradient call
+    t_sweep = per_call(lambda: problem.grad(sweep, batch), 200)
     runs = []
     for _ in range(REPEATS):
         t0 = time.perf_counter()
@@ -78,6 +81,7 @@ def main():
     print(f"  minibatch gradient, B = {B}:     {1e6 * t_grad:8.1f} µs")
     print(f"  full pass, gradient over {problem.n}: {1e6 * t_full:8.1f} µs")
     print(f"  full pass, loss over {problem.n}:     {1e6 * t_loss:8.1f} µs")
+    print(f"  a sweep of {SWEEP} networks, B = {B}:  {1e6 * t_sweep:8.1f} µs for all {SWEEP}")
     print(f"  Adam step ({net.size} parameters):  {1e6 * t_adam:8.1f} µs")
     print(
         f"  {STEPS} steps implied, {STEPS} x (gradient + Adam): {STEPS * (t_grad + t_adam):.3f} s"

@@ -22,8 +22,10 @@ def two_moons(n: int = 500, noise: float = 0.1, label_noise: float = 0.0, seed: 
     """Two interleaving half circles (class 0 the upper moon, class 1 the lower one), as
     scikit-learn's ``make_moons``: ``n`` points, ``n // 2`` in class 0 and the rest in class 1,
     evenly spread along each moon, then Gaussian ``noise`` (standard deviation) added to each
-    coordinate and a fraction ``label_noise`` of the labels flipped (see :func:`flip_labels`).
-    Returns ``X`` of shape ``(n, 2)`` and integer labels ``y``, in a seeded random order."""
+    coordinate. Then ``label_noise``: round(label_noise·n) labels, picked at random, are
+    flipped to the other class (noise a network can only memorise, never learn). Returns ``X``
+    of shape ``(n, 2)`` and integer labels ``y``, in a seeded random order; ``label_noise``
+    changes the labels only, not the points or their order."""
     n, noise, label_noise = _check_points(n, noise, label_noise, classes=2)
     n0 = n // 2
     t0, t1 = np.linspace(0, np.pi, n0), np.linspace(0, np.pi, n - n0)
@@ -64,7 +66,8 @@ def spirals(
     """``classes`` interleaved spiral arms (the CS231n picture), one class per arm: arm k's
     points lie at radius r, evenly spaced in (0, 1], and angle 2π·(turns·r + k/classes).
     ``n`` points shared as evenly as the count allows (the first arms get one more), then
-    ``noise`` and ``label_noise`` as :func:`two_moons`. The hardest of the three: the boundary
+    ``noise`` and ``label_noise`` as :func:`two_moons` (a flipped label goes to one of the other
+    classes, uniformly). The hardest of the three: the boundary
     winds ``turns`` times round the centre."""
     classes = _check_count("classes", classes, 2)
     n, noise, label_noise = _check_points(n, noise, label_noise, classes=classes)
@@ -77,7 +80,7 @@ def spirals(
     return _finish(X, y, noise, label_noise, classes, seed)
 
 
-def flip_labels(y, fraction: float, classes: int, rng) -> np.ndarray:
+def _flip_labels(y, fraction: float, classes: int, rng) -> np.ndarray:
     """``y`` with round(fraction·n) labels, chosen at random without repeats, changed to another
     class (the other one of two; one of the others, uniformly, for more classes)."""
     y = np.array(y)
@@ -116,7 +119,7 @@ def _finish(X, y, noise, label_noise, classes, seed):
     rng = np.random.default_rng(seed)
     X = X + noise * rng.standard_normal(X.shape)  # drawn at noise 0 too
     order = rng.permutation(len(y))
-    return X[order], flip_labels(y[order], label_noise, classes, rng)
+    return X[order], _flip_labels(y[order], label_noise, classes, rng)
 
 
 def _check_count(name, value, minimum):

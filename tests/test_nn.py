@@ -125,6 +125,27 @@ def test_each_column_of_a_sweep_equals_the_single_network_bit_for_bit(sizes, act
         np.testing.assert_array_equal(net.logits(W, X)[1, 2], net.logits(W[1, 2], X))
 
 
+@settings(max_examples=40, deadline=None)
+@given(
+    sizes=st.lists(st.integers(1, 70), min_size=2, max_size=4).map(tuple),
+    activation=st.sampled_from(["tanh", "relu"]),
+    batch=st.lists(st.integers(1, 3), min_size=1, max_size=2).map(tuple),
+    n=st.integers(1, 80),
+    B=st.integers(1, 40),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_sweep_columns_equal_single_networks_on_random_shapes(sizes, activation, batch, n, B, seed):
+    sizes = (*sizes[:-1], max(sizes[-1], 2))
+    net, p, rng, _ = random_problem(sizes, activation, n=n, seed=seed)
+    W = rng.normal(size=batch + (net.size,))
+    for i in (rng.integers(0, n, B), rng.integers(0, n, batch + (B,))):
+        F, G = p.f(W, i), p.grad(W, i)
+        for k in np.ndindex(*batch):
+            ik = i if i.ndim == 1 else i[k]
+            np.testing.assert_array_equal(G[k], p.grad(W[k], ik))
+            assert F[k] == p.f(W[k], ik)
+
+
 def test_a_learning_rate_sweep_trains_like_single_runs_bit_for_bit():
     X, y = ol.data.two_moons(200, seed=3)
     net = MLP((2, 16, 16, 2))
