@@ -338,9 +338,10 @@ def _check_weight_decay(value) -> float:
 
 def _check_indices(i, n, batch):
     i = np.asarray(i)
-    if i.dtype.kind not in "iu" or i.ndim == 0:
+    if i.dtype.kind not in "iu" or i.ndim == 0 or i.shape[-1] == 0:
         raise ValueError(
-            f"i must be an integer array of example indices, shape (B,) or (*batch, B), got {i!r}"
+            f"i must be an integer array of example indices, shape (B,) or (*batch, B) with "
+            f"B >= 1, got {i!r}"
         )
     if i.size and (i.min() < 0 or i.max() >= n):
         raise ValueError(

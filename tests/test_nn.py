@@ -276,6 +276,9 @@ def test_a_diverged_network_gives_nan_without_warnings():
     acc, loss = net.accuracy(w, X, y), net.loss(w, X, y)
     assert np.isfinite(acc[0]) and np.isnan(acc[1]) and np.isfinite(loss[0]) and np.isnan(loss[1])
     assert not np.isfinite(net.loss_and_grad(w, X, y)[1][1]).any()
+    p = classifier(net, X, y, weight_decay=0.1)  # the L2 term overflows at 1e300: inf, quietly
+    assert np.isfinite(p.full_f(w)[0]) and not np.isfinite(p.full_f(w)[1:]).any()
+    assert not np.isfinite(p.full_grad(w)[1]).any() and np.isfinite(p.full_grad(w)[0]).all()
 
 
 def test_classifier_is_a_finite_sum_with_weight_decay():
@@ -370,6 +373,8 @@ def test_bad_parameters_indices_and_weight_decay():
         p.f(w, [-1])
     with pytest.raises(ValueError, match=r"i must be an integer array"):
         p.f(w, [0.0, 1.0])
+    with pytest.raises(ValueError, match=r"with B >= 1, got array\(\[\]"):
+        p.f(w, np.array([], dtype=int))
     with pytest.raises(ValueError, match=r"i must have shape \(B,\) or \(\*batch, B\)"):
         p.grad(np.stack([w, w]), np.zeros((3, 2), dtype=int))
     with pytest.raises(ValueError, match=r"i must have shape"):
