@@ -65,8 +65,8 @@ def main():
     g = problem.grad(w, batch)
 
     t_grad = per_call(lambda: problem.grad(w, batch), 500)
-    t_full = per_call(lambda: problem.full_grad(w), 50)
-    t_loss = per_call(lambda: problem.full_f(w), 50)
+    t_full = per_call(lambda: problem.grad(w), 50)
+    t_loss = per_call(lambda: problem.f(w), 50)
     t_adam = per_call(lambda: opt.step(w, g, state), 500)
     sweep = net.init(list(range(SWEEP)))  # SWEEP networks, one gradient call
     t_sweep = per_call(lambda: problem.grad(sweep, batch), 200)

@@ -252,7 +252,7 @@ def classifier(net: MLP, X, y, weight_decay: float = 0.0) -> FiniteSum:
     ``classifier(net, X, y, wd)`` with plain SGD is SGD(weight_decay=wd) on the plain loss.
 
     ``w`` has shape ``(*batch, P)``; ``i`` has shape ``(B,)`` (the same examples for every
-    network of a sweep) or ``(*batch, B)`` (one minibatch each). ``problem.full_f(w)`` is the
+    network of a sweep) or ``(*batch, B)`` (one minibatch each). ``problem.f(w)`` is the
     training loss."""
     if not isinstance(net, MLP):
         raise TypeError(f"net must be an optimlab.nn.MLP, got {net!r}")
@@ -284,7 +284,9 @@ def classifier(net: MLP, X, y, weight_decay: float = 0.0) -> FiniteSum:
         return g
 
     suffix = f", weight_decay={wd:g}" if wd else ""
-    return FiniteSum(f=f, grad=grad, n=n, name=f"{net} on {n} examples{suffix}")
+    return FiniteSum(
+        f=f, grad=grad, n=n, name=f"{net} on {n} examples{suffix}", point_shape=(net.size,)
+    )
 
 
 # -- input checks ---------------------------------------------------------------------------

@@ -277,8 +277,8 @@ def test_a_diverged_network_gives_nan_without_warnings():
     assert np.isfinite(acc[0]) and np.isnan(acc[1]) and np.isfinite(loss[0]) and np.isnan(loss[1])
     assert not np.isfinite(net.loss_and_grad(w, X, y)[1][1]).any()
     p = classifier(net, X, y, weight_decay=0.1)  # the L2 term overflows at 1e300: inf, quietly
-    assert np.isfinite(p.full_f(w)[0]) and not np.isfinite(p.full_f(w)[1:]).any()
-    assert not np.isfinite(p.full_grad(w)[1]).any() and np.isfinite(p.full_grad(w)[0]).all()
+    assert np.isfinite(p.f(w)[0]) and not np.isfinite(p.f(w)[1:]).any()
+    assert not np.isfinite(p.grad(w)[1]).any() and np.isfinite(p.grad(w)[0]).all()
 
 
 def test_classifier_is_a_finite_sum_with_weight_decay():
@@ -287,17 +287,15 @@ def test_classifier_is_a_finite_sum_with_weight_decay():
     p, p_wd = classifier(net, X, y), classifier(net, X, y, weight_decay=0.1)
     assert isinstance(p, FiniteSum) and p.n == 40
     w = net.init(1)
-    np.testing.assert_array_equal(p.full_f(w), net.loss(w, X, y))
-    np.testing.assert_array_equal(p.full_grad(w), net.loss_and_grad(w, X, y)[1])
-    np.testing.assert_allclose(p_wd.full_f(w), p.full_f(w) + 0.05 * w @ w, rtol=1e-15)
-    np.testing.assert_allclose(p_wd.full_grad(w), p.full_grad(w) + 0.1 * w, rtol=1e-15)
+    np.testing.assert_array_equal(p.f(w), net.loss(w, X, y))
+    np.testing.assert_array_equal(p.grad(w), net.loss_and_grad(w, X, y)[1])
+    np.testing.assert_allclose(p_wd.f(w), p.f(w) + 0.05 * w @ w, rtol=1e-15)
+    np.testing.assert_allclose(p_wd.grad(w), p.grad(w) + 0.1 * w, rtol=1e-15)
     i = np.array([3, 3, 7])  # a minibatch, repeats allowed (sampling with replacement)
     np.testing.assert_allclose(p.f(w, i), net.loss(w, X[i], y[i]), rtol=1e-15)
     assert "weight_decay=0.1" in p_wd.name
     X[:] = 0.0  # the problem keeps its own copy of the data
-    np.testing.assert_array_equal(
-        p.full_f(w), classifier(net, *ol.data.circles(40, seed=2)).full_f(w)
-    )
+    np.testing.assert_array_equal(p.f(w), classifier(net, *ol.data.circles(40, seed=2)).f(w))
 
 
 # -- bad input ------------------------------------------------------------------------------
@@ -393,14 +391,14 @@ def test_bad_parameters_indices_and_weight_decay():
 # -- real training --------------------------------------------------------------------------
 def minibatch_training(opt, p, w, steps, batch_size=32, seed=0, record_every=50):
     """Plain loop: a fresh seeded permutation per epoch cut into batches (the last smaller)."""
-    rng, state, losses, k = np.random.default_rng(seed), opt.init(w), [p.full_f(w)], 0
+    rng, state, losses, k = np.random.default_rng(seed), opt.init(w), [p.f(w)], 0
     while k < steps:
         order = rng.permutation(p.n)
         for s in range(0, p.n, batch_size):
             w, state = opt.step(w, p.grad(w, order[s : s + batch_size]), state)
             k += 1
             if k % record_every == 0:
-                losses.append(p.full_f(w))
+                losses.append(p.f(w))
             if k == steps:
                 break
     return w, np.array(losses)
