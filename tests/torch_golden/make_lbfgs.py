@@ -41,6 +41,7 @@ CONFIGS = [
     ({"history_size": 3, "lr": 0.5}, 30),
     ({"lr": 0.1, "max_iter": 4, "history_size": 5}, 60),
     ({"max_iter": 7, "max_eval": 4, "tolerance_change": 1e-6}, 40),
+    ({"lr": 0.0, "max_iter": 3}, 20),  # does not move; the evaluations still count
     ({"line_search_fn": "strong_wolfe"}, 25),
     ({"line_search_fn": "strong_wolfe", "history_size": 2, "max_iter": 5}, 40),
     ({"line_search_fn": "strong_wolfe", "max_iter": 1}, 200),  # max_eval 1: no bracketing
@@ -84,7 +85,9 @@ def main():
         "runs": runs,
     }
     out = Path(__file__).with_name("lbfgs.json")
-    out.write_text(json.dumps(data, indent=0) + "\n")
+    head = json.dumps({k: v for k, v in data.items() if k != "runs"})[:-1]
+    lines = ",\n".join(json.dumps(r) for r in runs)  # one run per line
+    out.write_text(f'{head}, "runs": [\n{lines}\n]}}\n')
     print(f"wrote {len(runs)} runs to {out.name}: torch {data['torch']}, {data['cpu_capability']}")
     for r in runs:
         print(
