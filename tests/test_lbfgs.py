@@ -323,3 +323,21 @@ def test_no_numpy_warning_and_no_crash(lr, history_size, max_iter, line_search, 
     evals = [s["func_evals"] for s in states]
     assert all(b > a for a, b in zip([0, *evals], evals, strict=False))  # >= 1 per call
     assert all(s["n_iter"] <= 15 * max_iter for s in states)
+
+
+def test_a_state_from_another_sweep_is_refused():
+    opt = ol.LBFGS(lr=np.array([0.5, 1.0]))
+    x = np.zeros((2, 2))
+    with pytest.raises(ValueError, match=r"state does not belong to a sweep of shape \(2,\)"):
+        opt.step(x, None, ol.LBFGS().init(np.zeros(2)), closure=closure_of(ROSEN))
+    assert ol.LBFGS(history_size=[1, 2]).history_size.tolist() == [1, 2]
+
+
+def test_a_nan_loss_in_the_line_search_is_carried_not_a_crash():
+    # found by Hypothesis: L-BFGS runs off along x² − y²'s negative curvature until the loss
+    # is inf − inf = NaN; torch's line search then fails with an IndexError (a one-point
+    # bracket compared with itself); here the run goes on, non-finite, for run() to cut
+    opt = ol.LBFGS(lr=3.5, history_size=1, max_iter=14, line_search_fn="strong_wolfe")
+    xs, states = steps(opt, problems.saddle(), [3.0, 0.875], 15)
+    assert not np.isfinite(problems.saddle().f(xs[-1]))
+    assert np.isnan(states[-1]["loss"])

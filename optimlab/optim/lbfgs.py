@@ -120,6 +120,8 @@ class LBFGS(Optimizer):
     def _count(self, name, value):
         """Store an integer hyperparameter >= 1 (an int, or an integer array for a sweep)."""
         message = f"{name} must be a positive integer, got {value!r}"
+        if isinstance(value, (list, tuple)):
+            value = np.asarray(value)
         if isinstance(value, np.ndarray) and value.ndim > 0:
             if value.dtype.kind not in "iu" or not (value >= 1).all():
                 raise ValueError(f"{name} must be positive integers, got {value.tolist()!r}")
@@ -198,6 +200,10 @@ class LBFGS(Optimizer):
                     x.reshape(-1), state, closure, point, ls, **self._settings((), ())
                 )
                 return new.reshape(point), st
+            if not isinstance(state, dict) or len(state.get("runs", ())) != int(np.prod(runs)):
+                raise ValueError(
+                    f"state does not belong to a sweep of shape {runs}: make it with opt.init(x)"
+                )
             out = np.empty(x.shape)
             states = []
             for k, index in enumerate(np.ndindex(*runs)):
@@ -540,7 +546,10 @@ def _strong_wolfe(evaluate, x, t, d, f, g, gtd, c1=1e-4, c2=0.9, tolerance_chang
 
     # zoom phase: refine the bracket until a point satisfies the criteria
     insuf_progress = False
-    low_pos, high_pos = (0, 1) if bracket_f[0] <= bracket_f[-1] else (1, 0)
+    # (torch compares a one-point bracket with itself: with a NaN loss it then picks position 1
+    # and fails with an IndexError; here a one-point bracket's low point is that point)
+    low = len(bracket_f) == 1 or bracket_f[0] <= bracket_f[-1]
+    low_pos, high_pos = (0, 1) if low else (1, 0)
     while not done and ls_iter < max_ls:
         if abs(bracket[1] - bracket[0]) * d_norm < tolerance_change:
             break
