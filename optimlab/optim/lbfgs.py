@@ -30,16 +30,18 @@ class LBFGS(Optimizer):
             t ← lr, or min(1, 1/Σ|g|)·lr on the very first iteration ever
             stop if g·d > −tolerance_change             (not a descent direction)
             x ← x + t·d, t from the strong-Wolfe line search if line_search_fn="strong_wolfe"
-                (c1 = 1e-4, c2 = 0.9, cubic interpolation, at most max_eval − evals so far
-                evaluations), else t as is and loss, g ← closure(x) unless this is the last
-                iteration
+                (c1 = 1e-4, c2 = 0.9, cubic interpolation, one evaluation plus at most
+                max_eval − evaluations so far), else t as is and loss, g ← closure(x) unless
+                this is the last iteration
             stop after max_iter iterations, or max_eval evaluations, or if max|g| ≤
             tolerance_grad, or max|t·d| ≤ tolerance_change, or |Δloss| < tolerance_change
 
     The line search, its cubic interpolation and every break condition are transcribed from
     torch 2.13's source, including which quantities torch holds as 0-dim tensors (a Python
-    float divided by one is computed as a reciprocal times the float); on one or two parameters
-    optimlab's iterates and evaluation counts equal torch's to the last bit.
+    float divided by one is computed as a reciprocal times the float). In the 44 recorded torch
+    runs (one and two parameters) optimlab's iterates, losses and evaluation counts equal
+    torch's to the last bit; with more parameters the dot products' summation order may differ
+    from torch's BLAS, and the iterates by round-off.
 
     Using it: ``state = opt.init(x)``, then ``x, state = opt.step(x, g, state, closure=fn)`` with
     ``fn(p) -> (loss, grad)`` the problem at one point ``p`` (``needs_closure`` tells ``run`` to
@@ -63,9 +65,9 @@ class LBFGS(Optimizer):
     UnboundLocalError at ``max_eval=0`` with a line search), the tolerances non-negative, and
     ``lr=0`` is refused with the line search (torch divides by zero). An unknown
     ``line_search_fn`` is refused when the optimizer is made, with torch's message (torch raises
-    a RuntimeError at the first ``step``). Not part of the update: torch's param groups and
-    complex parameters. Dot products over more than two parameters may round differently from
-    torch's, whose summation order is its BLAS's.
+    a RuntimeError at the first ``step``). Where a NaN loss makes torch's line search fail with
+    an IndexError, the run goes on with NaN (and ``run`` cuts it). No param groups, no complex
+    parameters.
     """
 
     needs_closure = True
