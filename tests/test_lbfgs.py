@@ -201,6 +201,12 @@ def test_x_of_the_wrong_shape_for_the_sweep_is_named():
         opt.init(np.zeros((3, 2)))
 
 
+def test_an_empty_point_is_refused():
+    opt = ol.LBFGS()
+    with pytest.raises(ValueError, match=r"x has shape \(0,\): each point needs at least one"):
+        opt.step(np.zeros(0), None, opt.init(np.zeros(0)), closure=closure_of(ROSEN))
+
+
 def test_step_is_pure():
     opt = ol.LBFGS(history_size=2, line_search_fn="strong_wolfe")
     x = np.array([-1.2, 1.0])

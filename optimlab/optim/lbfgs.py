@@ -195,6 +195,8 @@ class LBFGS(Optimizer):
         x = np.asarray(x, dtype=float)
         runs = self._runs_shape(x)
         point = x.shape[len(runs) :]
+        if int(np.prod(point)) == 0:
+            raise ValueError(f"x has shape {x.shape}: each point needs at least one parameter")
         ls = self.line_search_fn is not None
         with np.errstate(all="ignore"):  # torch's 0-dim tensors give inf/NaN, not warnings
             if not runs:
