@@ -261,3 +261,12 @@ def test_closed_forms_refuse_bad_input(call, message):
     with pytest.raises(ValueError) as err:
         call()
     assert str(err.value).startswith(message)
+
+
+@given(x=st.floats(-2, 2), above=st.floats(1e-3, 2), b=st.sampled_from([1.0, 100.0]))
+def test_rosenbrocks_hessian_is_indefinite_exactly_above_the_valley_floor(x, above, b):
+    p = problems.rosenbrock(b=b)
+    edge = x * x + 1 / (2 * b)  # det H = 4b(1 − 2b(y − x²))
+    lo = np.linalg.eigvalsh(p.hess(np.array([x, edge + above])))[0]
+    hi = np.linalg.eigvalsh(p.hess(np.array([x, edge - above])))[0]
+    assert lo < 0 < hi
