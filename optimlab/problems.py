@@ -212,3 +212,125 @@ class FiniteSum(Problem):
     def all(self) -> np.ndarray:
         """The indices of every example: ``f(x, p.all)`` is the full loss."""
         return np.arange(self.n)
+
+
+# -- Curvature: Newton's method, L-BFGS and saddle points (notebook 08) ------------------------
+#
+# Two-dimensional problems with gradient and Hessian, vectorised over leading batch axes
+# (coordinates x[..., 0], x[..., 1]); ``hess`` returns (..., 2, 2).
+
+
+def _finite(name: str, value) -> float:
+    """``value`` as a finite float, or an error naming the parameter."""
+    if isinstance(value, (str, bytes)) or value is None:
+        raise TypeError(f"{name} must be a real number, got {value!r}")
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be a real number, got {value!r}") from None
+    if not np.isfinite(v):
+        raise ValueError(f"{name} must be finite, got {value!r}")
+    return v
+
+
+def _hess2(h11, h12, h22):
+    """Stack the entries of a symmetric 2×2 Hessian per point into shape (..., 2, 2)."""
+    h11, h12, h22 = np.broadcast_arrays(h11, h12, h22)
+    return np.stack([np.stack([h11, h12], axis=-1), np.stack([h12, h22], axis=-1)], axis=-2)
+
+
+def rosenbrock(a: float = 1.0, b: float = 100.0) -> Problem:
+    """Rosenbrock's banana valley, f(x, y) = (a − x)² + b·(y − x²)², minimum f = 0 at (a, a²).
+
+    The classic start is (−1.2, 1): the valley floor y = x² curves, so gradient descent crawls
+    along it while Newton's method and L-BFGS follow it. Hessian
+    [[2 − 4b(y − 3x²), −4bx], [−4bx, 2b]], indefinite off the valley (where y > x² + 1/(2b)).
+    ``b`` must be positive.
+    """
+    a, b = _finite("a", a), _finite("b", b)
+    if b <= 0:
+        raise ValueError(f"b must be positive (the valley's steepness), got {b!r}")
+
+    def f(p):
+        x, y = p[..., 0], p[..., 1]
+        return (a - x) ** 2 + b * (y - x**2) ** 2
+
+    def grad(p):
+        x, y = p[..., 0], p[..., 1]
+        return np.stack([-2 * (a - x) - 4 * b * x * (y - x**2), 2 * b * (y - x**2)], axis=-1)
+
+    def hess(p):
+        x, y = p[..., 0], p[..., 1]
+        return _hess2(2 - 4 * b * (y - 3 * x**2), -4 * b * x, np.full(np.shape(x), 2 * b))
+
+    name = "Rosenbrock" if (a, b) == (1.0, 100.0) else f"Rosenbrock (a={a:g}, b={b:g})"
+    return Problem(f=f, grad=grad, hess=hess, name=name, minimum=(a, a * a))
+
+
+def rotated_quadratic(kappa: float = 10.0, angle: float = 30.0) -> Problem:
+    """f(x) = ½·xᵀHx with H = R·diag(1, κ)·Rᵀ: a bowl with condition number κ whose axes are
+    turned by ``angle`` degrees (R the rotation). Curvature 1 along (cos θ, sin θ), κ along
+    (−sin θ, cos θ); minimum 0 at the origin.
+
+    Gradient descent at its best lr 2/(1 + κ) shrinks the error by (κ − 1)/(κ + 1) per step
+    (``theory.gd_rate``), Newton's method lands on the minimum in one step for any κ and angle.
+    ``kappa`` must be at least 1.
+    """
+    kappa, angle = _finite("kappa", kappa), _finite("angle", angle)
+    if kappa < 1:
+        raise ValueError(f"kappa (the condition number) must be at least 1, got {kappa!r}")
+    th = np.deg2rad(angle)
+    c, s = np.cos(th), np.sin(th)
+    h11 = float(c * c + kappa * s * s)
+    h12 = float((1 - kappa) * c * s)
+    h22 = float(s * s + kappa * c * c)
+
+    def f(p):
+        x, y = p[..., 0], p[..., 1]
+        return 0.5 * (h11 * x * x + 2 * h12 * x * y + h22 * y * y)
+
+    def grad(p):
+        x, y = p[..., 0], p[..., 1]
+        return np.stack([h11 * x + h12 * y, h12 * x + h22 * y], axis=-1)
+
+    def hess(p):
+        shape = np.shape(p)[:-1]
+        return _hess2(np.full(shape, h11), np.full(shape, h12), np.full(shape, h22))
+
+    return Problem(
+        f=f, grad=grad, hess=hess, name=f"quadratic κ={kappa:g}, {angle:g}°", minimum=(0.0, 0.0)
+    )
+
+
+def saddle() -> Problem:
+    """f(x, y) = x² − y²: a saddle point (鞍点) at the origin, with curvature 2 along x and −2
+    along y. The origin is stationary (the gradient (2x, −2y) vanishes) but no minimum: f is
+    unbounded below, so ``minimum`` is None. Gradient descent leaves it along y; Newton's
+    method, x − H⁻¹∇f = 0, jumps onto it from anywhere in one step.
+    """
+    return Problem(
+        f=lambda p: p[..., 0] ** 2 - p[..., 1] ** 2,
+        grad=lambda p: np.stack([2 * p[..., 0], -2 * p[..., 1]], axis=-1),
+        hess=lambda p: _hess2(np.full(np.shape(p)[:-1], 2.0), 0.0, -2.0),
+        name="x² − y²",
+        minimum=None,
+    )
+
+
+def cubic_saddle() -> Problem:
+    """f(x, y) = x² + y³: a degenerate saddle at the origin. Curvature 2 along x; along y the
+    origin is an inflection point (f'' = 6y is 0 there), so the Hessian diag(2, 6y) is singular at
+    the saddle and indefinite for y < 0. The origin is stationary, not a minimum (f falls
+    without bound as y → −∞), so ``minimum`` is None.
+
+    What it shows: for y > 0 the gradient 3y² vanishes quadratically, so gradient descent
+    creeps towards the saddle and stalls; Newton's step halves y (y − 3y²/6y = y/2) and also
+    heads for the saddle, on either side.
+    """
+    return Problem(
+        f=lambda p: p[..., 0] ** 2 + p[..., 1] ** 3,
+        grad=lambda p: np.stack([2 * p[..., 0], 3 * p[..., 1] ** 2], axis=-1),
+        hess=lambda p: _hess2(np.full(np.shape(p)[:-1], 2.0), 0.0, 6 * p[..., 1]),
+        name="x² + y³",
+        minimum=None,
+    )

@@ -505,7 +505,7 @@ def _drive(
     seen = np.zeros(points, dtype=np.int64) if evaluate.finite_sum else None
     needs_closure = getattr(optimizer, "needs_closure", False)
     needs_loss = getattr(optimizer, "needs_loss", False)
-    evals = np.zeros((points, *batch)) if needs_closure else None
+    evals = np.zeros((points, *batch), dtype=np.int64) if needs_closure else None
     lrs = np.full((points, *batch), np.nan) if schedule is not None else None
     diverged = np.full(batch, -1)
     n = evaluate.problem.n if evaluate.finite_sum else 0

@@ -211,3 +211,75 @@ def minibatch_variance(variance, batch_size, n=None, replacement: bool = True):
     if (b > n).any():
         raise ValueError(f"batch_size must be at most n = {n}, got {batch_size!r}")
     return variance / b * (n - b) / (n - 1)
+
+
+# -- rates on a quadratic bowl, and Newton's one step (notebook 08) ----------------------------
+#
+# On f(x) = ½xᵀHx with eigenvalues λ_min ≤ ... ≤ λ_max, condition number κ = λ_max/λ_min.
+
+
+def _kappa(kappa) -> np.ndarray:
+    k = np.asarray(kappa, dtype=float)
+    if not (np.isfinite(k) & (k >= 1)).all():
+        raise ValueError(f"kappa (the condition number) must be finite and >= 1, got {kappa!r}")
+    return k
+
+
+def _spectrum(lmin, lmax):
+    lo, hi = np.asarray(lmin, dtype=float), np.asarray(lmax, dtype=float)
+    if not (np.isfinite(lo) & np.isfinite(hi) & (lo > 0) & (lo <= hi)).all():
+        raise ValueError(f"need 0 < lmin <= lmax, both finite; got lmin={lmin!r}, lmax={lmax!r}")
+    return lo, hi
+
+
+def _plain(a):
+    """A 0-d result as a Python float (prints as a number), arrays as they are."""
+    return float(a) if np.ndim(a) == 0 else a
+
+
+def gd_rate(kappa):
+    """Gradient descent's factor per step at its best lr, (κ − 1)/(κ + 1): the error along the
+    flattest and the steepest direction shrinks by this much every step (0 at κ = 1: one step)."""
+    k = _kappa(kappa)
+    return _plain((k - 1) / (k + 1))
+
+
+def momentum_rate(kappa):
+    """Momentum's factor per step at its best (lr, m) (Goh, "Why momentum really works",
+    Distill 2017): (√κ − 1)/(√κ + 1), the square root of κ where gradient descent has κ. At
+    these settings the step map is critically damped, so the error also carries a factor t."""
+    r = np.sqrt(_kappa(kappa))
+    return _plain((r - 1) / (r + 1))
+
+
+def best_gd_lr(lmin, lmax):
+    """Gradient descent's best fixed lr on the bowl, 2/(λ_min + λ_max): the factors 1 − lr·λ at
+    both ends of the spectrum are then ±(κ − 1)/(κ + 1)."""
+    lo, hi = _spectrum(lmin, lmax)
+    return _plain(2 / (lo + hi))
+
+
+def best_momentum(lmin, lmax):
+    """Distill's optimal (lr, momentum) for heavy-ball momentum on the bowl,
+    lr = (2/(√λ_min + √λ_max))², m = ((√λ_max − √λ_min)/(√λ_max + √λ_min))².
+
+    Distill writes z ← m·z + ∇f, w ← w − lr·z: torch's SGD momentum, so
+    ``SGD(lr=lr, momentum=m)`` runs it. The rate is then √m = ``momentum_rate(κ)``.
+    """
+    lo, hi = _spectrum(lmin, lmax)
+    a, b = np.sqrt(lo), np.sqrt(hi)
+    return _plain((2 / (a + b)) ** 2), _plain(((b - a) / (b + a)) ** 2)
+
+
+def steps_to(rate, tol=1e-6):
+    """Steps until a factor ``rate`` per step brings the error below ``tol`` (relative):
+    ceil(log(tol)/log(rate)); 1 for rate 0 (Newton's one step). κ = 10, 100, 1000 give 69, 691,
+    6908 steps for gradient descent and 22, 69, 219 for momentum (COURSE.md §8)."""
+    r = np.asarray(rate, dtype=float)
+    if not (np.isfinite(r) & (r >= 0) & (r < 1)).all():
+        raise ValueError(f"rate must be in [0, 1) (a contraction per step), got {rate!r}")
+    tol_ = float(tol)
+    if not 0 < tol_ < 1:
+        raise ValueError(f"tol must be in (0, 1), got {tol!r}")
+    n = np.where(r == 0, 1.0, np.ceil(np.log(tol_) / np.log(np.where(r == 0, 0.5, r))))
+    return int(n) if n.ndim == 0 else n.astype(int)

@@ -1,7 +1,7 @@
 """Update rules with torch.optim's names, defaults, checks and semantics, plus Newton's method.
 
-SparseAdam and LBFGS are left out: optimlab works on dense arrays, and LBFGS needs a closure and
-a line search that no notebook uses.
+LBFGS evaluates the problem itself, through a closure (``needs_closure``), as torch's does.
+SparseAdam is left out: optimlab works on dense arrays.
 """
 
 from .adadelta import Adadelta
@@ -10,6 +10,7 @@ from .adam import Adam, AdamW
 from .adamax import Adamax
 from .asgd import ASGD
 from .base import Optimizer
+from .lbfgs import LBFGS
 from .nadam import NAdam
 from .newton import Newton
 from .radam import RAdam
@@ -25,6 +26,7 @@ __all__ = [
     "Adam",
     "AdamW",
     "Adamax",
+    "LBFGS",
     "NAdam",
     "Newton",
     "Optimizer",
