@@ -118,7 +118,8 @@ class Adafactor(Optimizer):
             v_hat = (row * col) / np.maximum(np.mean(row, axis=-2, keepdims=True), eps1)
         else:
             v_hat = new["variance"] = lerp(state["variance"], g * g, w)
-        u = (1 / np.sqrt(np.maximum(v_hat, eps1 * eps1))) * g  # torch: rsqrt, then times g
+        with np.errstate(divide="ignore", invalid="ignore"):  # eps1 = 0 and g = 0: NaN, as torch
+            u = (1 / np.sqrt(np.maximum(v_hat, eps1 * eps1))) * g  # torch: rsqrt, then times g
         denom = np.maximum(1.0, _norm(u, axes) / (numel**0.5 * d))
         return x + (-alpha / denom) * u, new
 
