@@ -63,9 +63,10 @@ def racer(name: str, lr):
 
 @dataclass(frozen=True)
 class Tuning:
-    """What ``tune_lr`` found. ``lr``: the chosen learning rate; ``loss``: its score (final or
-    best loss); ``lrs`` and ``scores``: the whole grid (NaN where a run diverged);
-    ``diverged``: which runs overflowed; ``by``: "final" or "best"."""
+    """What ``tune_lr`` found. ``lr``: the chosen learning rate; ``loss``: its run's final loss
+    (``by="best"``: its lowest loss); ``lrs`` and ``scores``: the whole grid and each lr's
+    score (the final or best loss, or the steps to tolerance), NaN where a run is out;
+    ``diverged``: which runs overflowed; ``by``: the criterion."""
 
     lr: float
     loss: float
@@ -76,7 +77,7 @@ class Tuning:
 
 
 def tune_lr(make_optimizer, problem: Problem, x0, steps: int, lrs=LR_GRID, *, by="final",
-            **run_kw) -> Tuning:  # fmt: skip
+            f_min=None, tol=None, **run_kw) -> Tuning:  # fmt: skip
     """The learning rate in ``lrs`` whose run reaches the lowest loss in ``steps`` steps.
 
     ``make_optimizer(lr=array)`` (a class such as ``ol.Adam``, a lambda, or a racer's name in
@@ -85,16 +86,22 @@ def tune_lr(make_optimizer, problem: Problem, x0, steps: int, lrs=LR_GRID, *, by
     noise, are passed on to ``run``).
 
     ``by="final"`` scores each lr by its loss after the last step, ``by="best"`` by the lowest
-    loss along its run. Rules, explicitly:
+    loss along its run, ``by="steps"`` by its steps to tolerance (``steps_to_tolerance`` with
+    ``f_min`` and ``tol``, both required then: fewest wins). Rules, explicitly:
 
     - a run that diverged (``Trajectory.diverged_at``: an iterate or loss left the finite
-      numbers) is out, even if its loss was low before it blew up; its score is NaN;
-    - ties (equal scores, as when several runs reach the minimum exactly) go to the
-      **smallest** lr, the one furthest from divergence;
-    - if every lr diverged, a ValueError says so (try smaller learning rates).
+      numbers) is out, even if its loss was low before it blew up; its score is NaN; with
+      ``by="steps"`` a run that never reaches the tolerance is out too;
+    - ties (equal scores, as when several runs reach the minimum exactly or the loss
+      underflows to 0) go to the **smallest** lr, the one furthest from divergence; with
+      ``by="steps"`` equal step counts go first to the lower final loss, then the smallest lr;
+    - if every lr is out, a ValueError says so (every lr diverged: try smaller ones; none
+      reached the tolerance: a longer budget, or by="final").
     """
-    if by not in ("final", "best"):
-        raise ValueError(f"by must be 'final' or 'best', got {by!r}")
+    if by not in ("final", "best", "steps"):
+        raise ValueError(f"by must be 'final', 'best' or 'steps', got {by!r}")
+    if (by == "steps") != (f_min is not None and tol is not None):
+        raise ValueError("f_min and tol go with by='steps' (both), and only with it")
     lrs = np.asarray(lrs, dtype=float)
     if lrs.ndim != 1 or lrs.size == 0 or not np.all(np.isfinite(lrs) & (lrs > 0)):
         raise ValueError(
@@ -111,21 +118,31 @@ def tune_lr(make_optimizer, problem: Problem, x0, steps: int, lrs=LR_GRID, *, by
         )
     traj = run(opt, problem, x0, steps, keep=("loss",), **run_kw)
     diverged = np.asarray(traj.diverged_at) >= 0
-    with np.errstate(invalid="ignore"):
-        if by == "final":
-            scores = traj.loss[-1].copy()
-        else:
-            scores = np.where(np.isnan(traj.loss), np.inf, traj.loss).min(axis=0)
+    final = traj.loss[-1].copy()
+    final[diverged | ~np.isfinite(final)] = np.nan
+    if by == "final":
+        scores = final.copy()
+    elif by == "best":
+        scores = np.where(np.isnan(traj.loss), np.inf, traj.loss).min(axis=0)
+    else:
+        scores = steps_to_tolerance(traj, f_min, tol).astype(float)
+        scores[scores < 0] = np.nan
     scores[diverged | ~np.isfinite(scores)] = np.nan
     if np.all(np.isnan(scores)):
-        raise ValueError(
-            f"every learning rate diverged (lrs from {lrs.min():g} to {lrs.max():g}); "
-            "try smaller ones"
-        )
-    best = np.nanmin(scores)
-    i = int(np.flatnonzero(scores == best)[np.argmin(lrs[scores == best])])
+        grid = f"every learning rate (lrs from {lrs.min():g} to {lrs.max():g})"
+        if by == "steps" and not diverged.all():
+            raise ValueError(
+                f"{grid} failed to reach the tolerance in {steps} steps or diverged; "
+                "try more steps or by='final'"
+            )
+        raise ValueError(f"{grid} diverged; try smaller ones")
+    tied = scores == np.nanmin(scores)
+    if by == "steps":
+        tied &= final == np.nanmin(np.where(tied, final, np.nan))
+    i = int(np.flatnonzero(tied)[np.argmin(lrs[tied])])
+    loss = scores[i] if by == "best" else final[i]
     return Tuning(
-        lr=float(lrs[i]), loss=float(best), lrs=lrs, scores=scores, diverged=diverged, by=by
+        lr=float(lrs[i]), loss=float(loss), lrs=lrs, scores=scores, diverged=diverged, by=by
     )
 
 
@@ -146,17 +163,20 @@ def steps_to_tolerance(traj: Trajectory, f_min: float, tol: float):
 
 def race(names, landscape: str, lrs=LR_GRID, *, by="final", steps=None, **run_kw):
     """Tune each racer in ``names`` on the landscape named ``landscape`` (``LANDSCAPES``) and
-    return {name: (Tuning, steps to the landscape's tolerance at the tuned lr or None)}.
+    return {name: (Tuning, steps to the landscape's tolerance at the tuned lr, or None)}.
 
-    The landscape's gradient noise, if any, is passed to ``run`` as ``noise=`` (with
-    ``seed=`` from ``run_kw``, 0 by default)."""
+    ``by`` is ``tune_lr``'s criterion; ``by="steps"`` uses the landscape's f_min and tol. The
+    landscape's gradient noise, if any, is passed to ``run`` as ``noise=`` (with ``seed=`` 0
+    unless ``run_kw`` says otherwise). On the saddle, whose loss has no floor, "final" picks
+    the largest lr that has not overflowed yet."""
     scape = LANDSCAPES[landscape]
     problem, steps = scape.make(), scape.steps if steps is None else steps
     if scape.noise:
         run_kw = {"noise": scape.noise, "seed": 0, **run_kw}
+    target = {"f_min": scape.f_min, "tol": scape.tol} if by == "steps" else {}
     out = {}
     for name in names:
-        tuning = tune_lr(name, problem, scape.start, steps, lrs, by=by, **run_kw)
+        tuning = tune_lr(name, problem, scape.start, steps, lrs, by=by, **target, **run_kw)
         traj = run(racer(name, tuning.lr), problem, scape.start, steps,
                    keep=("loss",), **run_kw)  # fmt: skip
         out[name] = (tuning, steps_to_tolerance(traj, scape.f_min, scape.tol))

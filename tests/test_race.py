@@ -189,12 +189,12 @@ def test_tune_lr_final_or_best():
     f = tune_lr(ol.SGD, bump, 2.0, 100, [0.01, 0.1], by="final")
     b = tune_lr(ol.SGD, bump, 2.0, 100, [0.01, 0.1], by="best")
     assert np.all(b.scores <= f.scores)
-    with pytest.raises(ValueError, match="by must be 'final' or 'best'"):
+    with pytest.raises(ValueError, match="by must be .final., .best. or .steps."):
         tune_lr(ol.SGD, P4, 2.0, 10, [0.1], by="median")
 
 
 def test_tune_lr_when_every_rate_diverges():
-    with pytest.raises(ValueError, match="every learning rate diverged .lrs from 0.3 to 10"):
+    with pytest.raises(ValueError, match=r"every learning rate \(lrs from 0.3 to 10\) diverged"):
         tune_lr(ol.SGD, P4, 2.0, 2000, [0.3, 1.0, 10.0])
 
 
@@ -278,3 +278,33 @@ def test_race_on_himmelblau():
         end = ol.run(racer(name, tuning.lr), scape.make(), scape.start, scape.steps).x[-1]
         expected = HIMMELBLAU_MINIMA[1] if name == "RAdam" else HIMMELBLAU_MINIMA[0]
         np.testing.assert_allclose(end, expected, atol=1e-4, err_msg=name)
+
+
+def test_tune_lr_by_steps_to_tolerance():
+    """SGD on 4x² from 2 reaches loss 1e-6 in ceil(log(6.25e-8)/log((1 − 8·lr)²)) steps: 0.125
+    in 1; 0.1 in 6; 0.05 and 0.2 (x factors 0.6 and −0.6) both in 17: a tie, broken by the
+    lower final loss (they differ in the last bits), then by the smaller lr."""
+    lrs = np.array([0.05, 0.1, 0.125, 0.2, 0.3])
+    t = tune_lr(ol.SGD, P4, 2.0, 30, lrs, by="steps", f_min=0.0, tol=1e-6)
+    assert t.lr == 0.125 and t.scores[:4].tolist() == [17, 6, 1, 17] and np.isnan(t.scores[4])
+    assert t.loss == 0.0
+    t = tune_lr(ol.SGD, P4, 2.0, 30, [0.2, 0.05], by="steps", f_min=0.0, tol=1e-6)
+    final = {lr: ol.run(ol.SGD(lr=lr), P4, 2.0, 30).loss[-1] for lr in (0.05, 0.2)}
+    assert final[0.05] == pytest.approx(final[0.2], rel=1e-12)
+    assert t.lr == (0.2 if final[0.2] < final[0.05] else 0.05) and t.loss == min(final.values())
+    with pytest.raises(ValueError, match="failed to reach the tolerance in 3 steps"):
+        tune_lr(ol.SGD, P4, 2.0, 3, [0.01, 0.05], by="steps", f_min=0.0, tol=1e-6)
+    with pytest.raises(ValueError, match="f_min and tol go with by='steps'"):
+        tune_lr(ol.SGD, P4, 2.0, 3, [0.01], by="steps", tol=1e-6)
+    with pytest.raises(ValueError, match="f_min and tol go with by='steps'"):
+        tune_lr(ol.SGD, P4, 2.0, 3, [0.01], f_min=0.0, tol=1e-6)
+
+
+def test_race_by_steps_uses_the_landscape_tolerance():
+    out = race(["SGD", "Rprop"], "saddle", by="steps")
+    for name, (tuning, steps) in out.items():
+        assert tuning.by == "steps" and steps == int(np.nanmin(tuning.scores)), name
+    with pytest.raises(ValueError, match="unknown landscape 'sadle'"):
+        race(["SGD"], "sadle")
+    with pytest.raises(ValueError, match="unknown optimizer 'SDG'"):
+        race(["SDG"], "saddle")

@@ -406,3 +406,36 @@ def test_lookahead_bad_arguments_are_named():
         ol.Lookahead(ol.SGD(lr=np.ones(3)), alpha=np.array([0.5, 0.6]))
     with pytest.raises(ValueError, match="reads as the point's own"):
         ol.Lookahead(ol.Muon(), alpha=np.array([0.5, 0.6]))
+
+
+# -- no warnings, whatever the hyperparameters ------------------------------------------------
+
+HYPER = {
+    ol.SparseAdam: dict(lr=(1e-6, 10), eps=(1e-12, 1)),
+    ol.Adafactor: dict(lr=(0, 10), beta2_decay=(-2, 0), d=(1, 10), weight_decay=(0, 5)),
+    ol.Muon: dict(lr=(0, 10), momentum=(0, 2), weight_decay=(0, 5), eps=(0, 1)),
+}
+
+
+@pytest.mark.parametrize("opt", list(HYPER), ids=lambda o: o.__name__)
+@settings(max_examples=25, deadline=None)
+@given(data=st.data())
+def test_no_numpy_warning_whatever_the_hyperparameters(opt, data):
+    kwargs = {k: data.draw(st.floats(lo, hi), label=k) for k, (lo, hi) in HYPER[opt].items()}
+    if opt is ol.Muon:
+        kwargs["nesterov"] = data.draw(st.booleans(), label="nesterov")
+        kwargs["ns_dtype"] = data.draw(st.sampled_from(["bfloat16", "float64"]), label="dtype")
+    elif opt is ol.Adafactor:
+        kwargs["eps"] = (data.draw(st.none() | st.floats(0, 1)), data.draw(st.floats(0, 1)))
+    if data.draw(st.booleans(), label="lookahead"):
+        opt_ = ol.Lookahead(opt(**kwargs), k=data.draw(st.integers(1, 6)), alpha=0.5)
+    else:
+        opt_ = opt(**kwargs)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        t = ol.run(opt_, MATRIX, np.zeros((3, 4)), steps=30)
+    finite = np.isfinite(t.x).all(axis=(-2, -1))
+    if t.diverged_at is None:
+        assert finite.all()
+    else:
+        assert finite[: t.diverged_at].all() and not finite[t.diverged_at :].any()
