@@ -273,8 +273,9 @@ def noisy_bowl(sigma: float = 0.5) -> Problem:
     The problem itself is exact (a Problem is deterministic); the noise is the run's:
     ``run(opt, p, x0, steps, noise=sigma, seed=s)`` adds N(0, sigma²) to every coordinate of
     every gradient. ``LANDSCAPES["noisy bowl"].noise`` says which sigma the race uses. With
-    a constant lr the iterates settle in a noise ball around (0, 0) (loss floor about
-    lr·sigma²/2 per coordinate for gradient descent), so its tolerance sits above that floor.
+    a constant lr gradient descent settles in a noise ball around (0, 0): each coordinate's
+    variance tends to lr·sigma²/(2 − lr), a loss floor of about lr·sigma²/2 for the two, so
+    the race's tolerance (1e-2 at sigma = 0.5) is reached only at lr below about 0.08.
     """
     sigma = float(sigma)
     if not (np.isfinite(sigma) and sigma >= 0):
@@ -316,6 +317,12 @@ class _Registry(dict):
         raise ValueError(f"unknown landscape {name!r}; valid: {', '.join(map(repr, self))}")
 
 
+# The race (COURSE.md §9): Rosenbrock's curved valley from the classic start; Beale's flat
+# valleys and steep walls; Himmelblau's four minima; the saddle x² − y², left along y (escape:
+# loss <= −1); a rotated bowl with condition number 100 (momentum and Adam against plain
+# descent); notebook 05's plateau, where the gradient is tiny; and the round bowl under
+# notebook 06's gradient noise. Budgets and tolerances are set so that some racers make it
+# and some do not at their tuned rates.
 LANDSCAPES: dict[str, Landscape] = _Registry(
     {
         # names resolved when called, so the L-BFGS work's definitions are the ones used
