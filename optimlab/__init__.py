@@ -7,9 +7,10 @@ the first time they are used.
 
 from importlib import import_module
 
-from . import data, nn, optim, theory
+from . import data, nn, optim, problems, race, theory
 from .optim import *  # noqa: F403  (the optimizers, with torch.optim's names)
 from .problems import Problem, quadratic
+from .race import steps_to_tolerance, tune_lr
 from .run import Trajectory, replay, run
 
 __all__ = [
@@ -18,10 +19,14 @@ __all__ = [
     "Trajectory",
     "data",
     "nn",
+    "problems",
     "quadratic",
+    "race",
     "replay",
     "run",
+    "steps_to_tolerance",
     "theory",
+    "tune_lr",
 ]
 __version__ = "0.1.0"
 

@@ -248,7 +248,7 @@ def test_a13_hyperparameters_are_read_only_and_replace_checks_again():
 
 @pytest.mark.parametrize("name", [n for n in ol.optim.__all__ if n != "Optimizer"])
 def test_a13_every_optimizer_replaces_itself_faithfully(name):
-    opt = getattr(ol, name)()
+    opt = ol.Lookahead(ol.SGD(lr=0.1)) if name == "Lookahead" else getattr(ol, name)()
     assert repr(opt.replace()) == repr(opt)
 
 

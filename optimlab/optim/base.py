@@ -172,7 +172,7 @@ class Optimizer(metaclass=_Frozen):
         or starting points add axes in front): its arrays align with the run's trailing sweep
         axes, as NumPy broadcasting aligns shapes."""
         pad = ndim - len(self._batch_shape)
-        if pad <= 0 or not self._arrays:
+        if pad <= 0:
             return self
         new = copy.copy(self)
         object.__setattr__(new, "_batch_shape", (1,) * pad + self._batch_shape)
