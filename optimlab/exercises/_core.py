@@ -114,7 +114,8 @@ class Exercise:
         if answer is Ellipsis:
             return Result(self.id, False, NOT_ANSWERED, answered=False)
         try:
-            message = self.checker(answer)
+            with np.errstate(all="ignore"):  # 1e308 answers overflow; the message says so
+                message = self.checker(answer)
         except Wrong as wrong:
             return Result(self.id, False, str(wrong))
         except Exception as error:  # a gap in a checker must not reach the learner as a traceback
@@ -147,8 +148,11 @@ def describe(answer) -> str:
     if callable(answer):
         return f"the function {getattr(answer, '__name__', repr(answer))}"
     if isinstance(answer, numbers.Number):
-        return fmt(answer) if isinstance(answer, numbers.Real) else repr(answer)
-    return f"a {type(answer).__name__}"
+        if isinstance(answer, numbers.Real):
+            return "NaN" if math.isnan(answer) else fmt(answer)
+        return repr(answer)
+    name = type(answer).__name__
+    return f"{'an' if name[0] in 'aeiou' else 'a'} {name}"
 
 
 def fmt(value) -> str:

@@ -75,6 +75,10 @@ def _adagrad_fit(answer) -> str:
         )
     if lr == 0:
         raise Wrong("at lr = 0 nothing moves.")
+    if not np.isfinite(loss):
+        raise Wrong(
+            f"at lr = {lr:g} the run overflows (the first step alone moves by lr): smaller."
+        )
     if loss < 1:
         raise Wrong(f"almost: loss {loss:.2g} (w = {w:.3f}, b = {b:.2f}). A little larger.")
     default = " (0.01 is torch's default)" if close(lr, 0.01) else ""
