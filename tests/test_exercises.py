@@ -531,3 +531,13 @@ def test_each_notebook_ends_with_its_exercises_unanswered(prefix):
     last = "".join(cells[-1]["source"])
     assert cells[-1]["cell_type"] == "markdown" and "ol.exercises.solution(" in last
     assert re.findall(r"### Exercise (\d\d\.\d)", "".join(sources[first:])) == ids
+
+
+def test_the_readme_shows_what_check_prints():
+    text = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"```python\n(answer = .*?)```", text, re.S).group(1)
+    code, _, comment = block.partition("# ")
+    scope = {"ol": ol}
+    exec(code, scope)
+    shown = " ".join(line.lstrip("# ").strip() for line in ("# " + comment).splitlines())
+    assert shown == repr(eval(code.strip().splitlines()[-1], scope))

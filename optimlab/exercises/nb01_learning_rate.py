@@ -396,7 +396,8 @@ EXERCISES = (
         ),
         template=(
             "def gd(x0, lr, steps):\n"
-            "    ...  # return the array of iterates x_0 .. x_steps\n"
+            "    # your code: return the array of iterates x_0 .. x_steps\n"
+            "    ...\n"
             "\n"
             "\n"
             "answer = ...  # when gd is ready: answer = gd"

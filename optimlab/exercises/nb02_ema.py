@@ -291,7 +291,8 @@ EXERCISES = (
         ),
         template=(
             "def ema_corrected(values, beta):\n"
-            "    ...  # return v_t / (1 - beta**t) for t = 1 .. len(values)\n"
+            "    # your code: return v_t / (1 - beta**t) for t = 1 .. len(values)\n"
+            "    ...\n"
             "\n"
             "\n"
             "answer = ...  # when ema_corrected is ready: answer = ema_corrected"

@@ -382,7 +382,8 @@ EXERCISES = (
         ),
         template=(
             "def momentum_step(x, g, buf, lr, momentum):\n"
-            "    ...  # return x_new, buf_new\n"
+            "    # your code: return x_new, buf_new\n"
+            "    ...\n"
             "\n"
             "\n"
             "answer = ...  # when momentum_step is ready: answer = momentum_step"

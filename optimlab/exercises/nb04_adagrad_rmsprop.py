@@ -311,7 +311,8 @@ EXERCISES = (
         ),
         template=(
             "def rmsprop_step(x, g, v, lr, alpha, eps):\n"
-            "    ...  # return x_new, v_new\n"
+            "    # your code: return x_new, v_new\n"
+            "    ...\n"
             "\n"
             "\n"
             "answer = ...  # when rmsprop_step is ready: answer = rmsprop_step"

@@ -341,7 +341,8 @@ EXERCISES = (
         ),
         template=(
             "def adam_step(x, g, m, v, t, lr, beta1, beta2, eps):\n"
-            "    ...  # return x_new, m_new, v_new\n"
+            "    # your code: return x_new, m_new, v_new\n"
+            "    ...\n"
             "\n"
             "\n"
             "answer = ...  # when adam_step is ready: answer = adam_step"
