@@ -210,6 +210,14 @@ def gd_scalar_only(x0, lr, steps):
     return xs
 
 
+def gd_scalar_start(x0, lr, steps):
+    x, xs = x0, [x0]
+    for _ in range(steps):
+        x = x - lr * 8 * x
+        xs.append(x)
+    return np.array(xs)  # ValueError for a sweep: x0 is a number, the later points arrays
+
+
 def ema_uncorrected(values, beta):
     v, out = 0.0, []
     for value in values:
@@ -334,6 +342,7 @@ TYPICAL_MISTAKES = [
     ("01.5", gd_grad_4x, ["8x, not 4x"]),
     ("01.5", gd_without_x0, ["x0 first"]),
     ("01.5", gd_scalar_only, ["np.full(np.shape(lr), float(x0))"]),
+    ("01.5", gd_scalar_start, ["ValueError", "a sweep", "np.full(np.shape(lr), float(x0))"]),
     # 02.1 window
     ("02.1", 19, ["lag", "1/(1 − β)"]),
     ("02.1", 0.05, ["reciprocal"]),

@@ -210,6 +210,12 @@ GD_CASES = (
 )
 
 
+SWEEP_HINT = (
+    "For a sweep, start from x = np.full(np.shape(lr), float(x0)), so that every point has "
+    "lr's shape."
+)
+
+
 def _gd_variants(x0, lr, steps):
     """Typical mistakes, each as the iterates it would produce, with its hint."""
     k = np.arange(steps + 1).reshape((-1,) + (1,) * np.ndim(lr))
@@ -233,7 +239,13 @@ def _gd(answer) -> str:
     fn = function(answer, "gd(x0, lr, steps)")
     for x0, lr, steps, label in GD_CASES:
         want = run(SGD(lr=lr), PARABOLA, x0=x0, steps=steps).x
-        got = call(fn, (x0, lr.copy() if isinstance(lr, np.ndarray) else lr, steps), "gd", label)
+        args = (x0, lr.copy() if isinstance(lr, np.ndarray) else lr, steps)
+        try:
+            got = call(fn, args, "gd", label)
+        except Wrong as wrong:
+            if np.ndim(lr):
+                raise Wrong(f"{wrong} {SWEEP_HINT}") from None
+            raise
         if isinstance(got, list | tuple) and len(got) == steps:
             raise Wrong(
                 f"your gd returned {len(got)} points ({label}); ol.run gives steps + 1 = "
@@ -243,7 +255,7 @@ def _gd(answer) -> str:
         if arr is None and np.ndim(lr) and isinstance(got, list | tuple):
             raise Wrong(
                 f"for {label} your points do not stack into one array: x0 is a number but the "
-                "later points are arrays. Start from x = np.full(np.shape(lr), float(x0))."
+                f"later points are arrays. {SWEEP_HINT}"
             )
         if arr is not None and arr.shape != want.shape:
             if arr.shape[:1] == (steps,) and arr.shape[1:] == want.shape[1:]:
@@ -254,8 +266,7 @@ def _gd(answer) -> str:
             if np.ndim(lr):
                 raise Wrong(
                     f"for {label} your gd returned shape {arr.shape}; expected (steps + 1, "
-                    f"*lr.shape) = {want.shape}, one column per rate. Hint: start from "
-                    "x = np.full(np.shape(lr), float(x0))."
+                    f"*lr.shape) = {want.shape}, one column per rate. {SWEEP_HINT}"
                 )
         arr = as_array(got, want.shape, "the iterates", label)
         if np.allclose(arr, want, rtol=1e-9, atol=1e-300):
