@@ -1,6 +1,7 @@
 """optimlab: the update rules and interactive figures behind the optimizer notebooks.
 
-The numerics (``Problem``, ``run``, the optimizers, ``theory``) need only NumPy. The figures
+The numerics (``Problem``, ``run``, the optimizers, ``theory``) and the self-checked exercises
+(``optimlab.exercises``, loaded when first used) need only NumPy. The figures
 (``optimlab.plots``) and the slider panels (``optimlab.widgets``) load matplotlib and ipywidgets
 the first time they are used.
 """
@@ -32,6 +33,6 @@ __version__ = "0.1.0"
 
 
 def __getattr__(name):
-    if name in ("plots", "widgets"):
+    if name in ("exercises", "plots", "widgets"):
         return import_module(f".{name}", __name__)
     raise AttributeError(f"module 'optimlab' has no attribute {name!r}")
