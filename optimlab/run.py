@@ -71,6 +71,7 @@ def run(
     drop_last: bool = False,
     noise: float = 0.0,
     schedule=None,
+    callback: Callable | None = None,
 ) -> Trajectory:
     """Run ``optimizer`` on ``problem`` from ``x0`` for ``steps`` steps.
 
@@ -96,6 +97,10 @@ def run(
     scheduler cycles momentum, SGD's momentum or Adam's beta1) follow it step by step, as
     torch does when ``scheduler.step()`` follows every ``optimizer.step()``.
 
+    ``callback(step, x)`` is called at every recorded point after the start (a progress bar, a
+    live plot); if it returns ``False`` the run stops there and the trajectory ends at that
+    point (a Stop button). Run it in a thread to keep a notebook responsive.
+
     No NumPy warning is printed: a run that overflows is cut at the step where its iterate or
     its loss left the finite numbers (``Trajectory.diverged_at``; the loss is evaluated at every
     step to decide it), holds NaN from there on and is not stepped further; a sweep stops when
@@ -109,6 +114,8 @@ def run(
     steps = _check_count("steps", steps, 0)
     every = _check_count("every", every, 1)
     keep = _check_keep(keep)
+    if callback is not None and not callable(callback):
+        raise TypeError(f"callback must be callable, got {_brief(callback)}")
     seeds = _check_seed(seed)
     noise = float(as_real("noise", noise))
     if not (np.isfinite(noise) and noise >= 0):
@@ -169,6 +176,7 @@ def run(
         noise=noise_rng,
         hess_at=hess_at,
         schedule=schedule,
+        callback=callback,
     )
 
 
@@ -483,6 +491,7 @@ def _drive(
     noise: Callable | None = None,
     hess_at: Callable | None = None,
     schedule=None,
+    callback: Callable | None = None,
 ) -> Trajectory:
     """The loop behind run and replay: step, decide divergence, record every k-th point.
 
@@ -560,6 +569,12 @@ def _drive(
                     lrs[r] = lr_used
                 r += 1
                 due = min(due + every, steps)
+                if callback is not None and callback(k, x) is False:
+                    recorded = recorded[:r]  # stopped: the record ends at this point
+                    xs, losses, seen, evals, lrs = (
+                        None if a is None else a[:r] for a in (xs, losses, seen, evals, lrs)
+                    )
+                    break
             if stop:  # every run has diverged: the rest of the record stays NaN
                 if seen is not None:
                     seen[r:] = used

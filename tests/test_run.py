@@ -246,3 +246,16 @@ def test_divergence_between_recorded_points_is_still_found():
 def test_bad_record_options(kwargs, message):
     with pytest.raises(ValueError, match=message):
         ol.run(ol.SGD(lr=0.1), P, 2.0, 10, **kwargs)
+
+
+def test_a_callback_sees_every_recorded_point_and_can_stop_the_run():
+    seen = []
+    t = ol.run(ol.SGD(lr=0.01), P, 2.0, 100, every=10, callback=lambda k, x: seen.append(k))
+    assert seen == list(range(10, 101, 10)) and t.steps == 100
+    stopped = ol.run(ol.SGD(lr=0.01), P, 2.0, 100, every=10, callback=lambda k, x: k < 30)
+    full = ol.run(ol.SGD(lr=0.01), P, 2.0, 100, every=10)
+    np.testing.assert_array_equal(stopped.step, [0, 10, 20, 30])
+    np.testing.assert_array_equal(stopped.x, full.x[:4])
+    np.testing.assert_array_equal(stopped.loss, full.loss[:4])
+    with pytest.raises(TypeError, match="callback must be callable"):
+        ol.run(ol.SGD(lr=0.01), P, 2.0, 5, callback=3)
