@@ -9,6 +9,7 @@ from .adagrad import Adagrad
 from .adam import Adam, AdamW
 from .adamax import Adamax
 from .asgd import ASGD
+from .eve import Eve
 from .base import Optimizer
 from .nadam import NAdam
 from .newton import Newton
@@ -25,6 +26,7 @@ __all__ = [
     "Adam",
     "AdamW",
     "Adamax",
+    "Eve",
     "NAdam",
     "Newton",
     "Optimizer",
