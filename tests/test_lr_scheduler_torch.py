@@ -102,4 +102,8 @@ def test_sweep_of_base_lrs_is_the_scalar_runs(cid):
     for i, b in enumerate(SWEEP):
         assert np.array_equal(swept[:, i], sched.lrs(float(b), steps, c["losses"])), (cid, b)
     grid = SWEEP[:6].reshape(2, 3)
-    assert sched.lrs(grid, 20, None if c["losses"] is None else c["losses"][:20]).shape == (20, 2, 3)
+    assert sched.lrs(grid, 20, None if c["losses"] is None else c["losses"][:20]).shape == (
+        20,
+        2,
+        3,
+    )

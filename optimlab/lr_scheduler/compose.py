@@ -75,7 +75,7 @@ class SequentialLR(_Composite):
                 f"{len(self.schedulers)} and the number of milestones to be equal to "
                 f"{len(milestones)}"
             )
-        if any(b <= a for a, b in zip(milestones, milestones[1:])):
+        if any(b <= a for a, b in zip(milestones[:-1], milestones[1:], strict=True)):
             raise ValueError(f"milestones must be strictly increasing, got {milestones!r}")
         for i, s in enumerate(self.schedulers[1:], 1):
             if isinstance(s, _Composite):

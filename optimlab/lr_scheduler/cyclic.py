@@ -189,8 +189,7 @@ class OneCycleLR(LRScheduler):
             raise ValueError(msg.format(pct_start))
         if anneal_strategy not in ["cos", "linear"]:
             raise ValueError(
-                "anneal_strategy must be one of 'cos' or 'linear', instead got "
-                f"{anneal_strategy}"
+                f"anneal_strategy must be one of 'cos' or 'linear', instead got {anneal_strategy}"
             )
         self.pct_start = pct_start
         self.anneal_strategy = anneal_strategy
@@ -199,7 +198,13 @@ class OneCycleLR(LRScheduler):
         if self.three_phase:
             self._phases = [
                 (float(pct_start * T) - 1, "initial_lr", "max_lr", "max_momentum", "base_momentum"),
-                (float(2 * pct_start * T) - 2, "max_lr", "initial_lr", "base_momentum", "max_momentum"),  # noqa: E501
+                (
+                    float(2 * pct_start * T) - 2,
+                    "max_lr",
+                    "initial_lr",
+                    "base_momentum",
+                    "max_momentum",
+                ),
                 (T - 1, "initial_lr", "min_lr", "max_momentum", "max_momentum"),
             ]
         else:

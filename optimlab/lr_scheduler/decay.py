@@ -166,9 +166,7 @@ class LinearLR(LRScheduler):
 
     def __init__(self, start_factor=1.0 / 3, end_factor=1.0, total_iters=5, last_epoch=-1):
         no_resume(last_epoch)
-        msg = (
-            "Starting multiplicative factor expected to be greater than 0 and less or equal to 1."
-        )
+        msg = "Starting multiplicative factor expected to be greater than 0 and less or equal to 1."
         start_factor = real("start_factor", start_factor, message=msg)
         if start_factor > 1.0 or start_factor <= 0:
             raise ValueError(msg)

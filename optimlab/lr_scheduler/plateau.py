@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from .base import LRScheduler, _copy, check_base_lr, integer, no_resume, real
+from .base import LRScheduler, _copy, check_base_lr, integer, real
 
 
 class ReduceLROnPlateau(LRScheduler):
@@ -154,4 +154,6 @@ def _loss(name, value):
     try:
         return np.asarray(value, dtype=float)
     except (TypeError, ValueError):
-        raise TypeError(f"{name} must be a real number or an array of them, got {value!r}") from None
+        raise TypeError(
+            f"{name} must be a real number or an array of them, got {value!r}"
+        ) from None

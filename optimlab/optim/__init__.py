@@ -9,8 +9,8 @@ from .adagrad import Adagrad
 from .adam import Adam, AdamW
 from .adamax import Adamax
 from .asgd import ASGD
-from .eve import Eve
 from .base import Optimizer
+from .eve import Eve
 from .nadam import NAdam
 from .newton import Newton
 from .radam import RAdam

@@ -4,7 +4,6 @@ note and the lr_scheduler docstrings). Needs torch:
     ATEN_CPU_CAPABILITY=default python tests/torch_golden/torch_surprises.py
 """
 
-import math
 import warnings
 
 import torch
@@ -60,17 +59,25 @@ for strat in ("cos", "linear"):
     o = opt(0.1)
     s = L.OneCycleLR(o, 0.1, total_steps=10, anneal_strategy=strat)
     v = lrs(o, s, 10)
-    print(f"OneCycleLR({strat}, total_steps=10): steps 1..10 {v}; lr after the 10th step",
-          o.param_groups[0]["lr"])
+    print(
+        f"OneCycleLR({strat}, total_steps=10): steps 1..10 {v}; lr after the 10th step",
+        o.param_groups[0]["lr"],
+    )
     attempt("  an 11th scheduler.step()", lambda s=s: s.step())
 
 o = opt(0.1)
-print("OneCycleLR ignores the optimizer's lr: lr 0.1 ->", L.OneCycleLR(o, 1.0, 10) and
-      o.param_groups[0]["lr"])
+print(
+    "OneCycleLR ignores the optimizer's lr: lr 0.1 ->",
+    L.OneCycleLR(o, 1.0, 10) and o.param_groups[0]["lr"],
+)
 o = opt(0.1)
 L.CyclicLR(o, 0.01, 0.1)
-print("CyclicLR overwrites lr 0.1 ->", o.param_groups[0]["lr"], "and momentum 0.9 ->",
-      o.param_groups[0]["momentum"])
+print(
+    "CyclicLR overwrites lr 0.1 ->",
+    o.param_groups[0]["lr"],
+    "and momentum 0.9 ->",
+    o.param_groups[0]["momentum"],
+)
 
 attempt("StepLR(step_size=0), first step", lambda: lrs(opt(), L.StepLR(opt(), 0), 2))
 o = opt()
@@ -84,15 +91,21 @@ attempt("PolynomialLR(total_iters=0), 3 steps", lambda: lrs(o, L.PolynomialLR(o,
 o = opt()
 attempt("CosineAnnealingLR(T_max=0)", lambda: lrs(o, L.CosineAnnealingLR(o, 0), 3))
 o = opt()
-attempt("OneCycleLR(total_steps=10, pct_start=0.1)", lambda: L.OneCycleLR(o, 0.1, 10, pct_start=0.1))
+attempt(
+    "OneCycleLR(total_steps=10, pct_start=0.1)", lambda: L.OneCycleLR(o, 0.1, 10, pct_start=0.1)
+)
 o = opt()
-attempt("OneCycleLR(total_steps=10, pct_start=1.0), 10 steps",
-        lambda: lrs(o, L.OneCycleLR(o, 0.1, 10, pct_start=1.0), 10))
+attempt(
+    "OneCycleLR(total_steps=10, pct_start=1.0), 10 steps",
+    lambda: lrs(o, L.OneCycleLR(o, 0.1, 10, pct_start=1.0), 10),
+)
 o = opt()
 attempt("OneCycleLR(pct_start=0) (an int)", lambda: L.OneCycleLR(o, 0.1, 10, pct_start=0))
 o = opt()
-attempt("CyclicLR(step_size_up=0, step_size_down=0)",
-        lambda: L.CyclicLR(o, 0.01, 0.1, step_size_up=0, step_size_down=0))
+attempt(
+    "CyclicLR(step_size_up=0, step_size_down=0)",
+    lambda: L.CyclicLR(o, 0.01, 0.1, step_size_up=0, step_size_down=0),
+)
 o = opt()
 attempt("CosineAnnealingWarmRestarts(T_0=True)", lambda: L.CosineAnnealingWarmRestarts(o, True).T_0)
 o = opt()
@@ -113,14 +126,25 @@ d = L.StepLR(o, 10)
 with warnings.catch_warnings(record=True) as w:
     warnings.simplefilter("always")
     s = L.SequentialLR(o, [c, d], [30])
-print("SequentialLR with a ChainedScheduler first: warns at construction:",
-      [str(x.message)[:60] for x in w], "; lr steps 1..3", lrs(o, s, 3))
+print(
+    "SequentialLR with a ChainedScheduler first: warns at construction:",
+    [str(x.message)[:60] for x in w],
+    "; lr steps 1..3",
+    lrs(o, s, 3),
+)
 
 neg = [-1.0, -0.99995, -0.9999, -0.99985, -0.9998, -0.99975]
 o = opt(0.1)
 s = L.ReduceLROnPlateau(o, patience=1)
-print("ReduceLROnPlateau(min, rel) on losses", neg, "-> lr", lrs(o, s, 6, neg),
-      "best", s.best, "(rising losses count as improvements when negative)")
+print(
+    "ReduceLROnPlateau(min, rel) on losses",
+    neg,
+    "-> lr",
+    lrs(o, s, 6, neg),
+    "best",
+    s.best,
+    "(rising losses count as improvements when negative)",
+)
 pos = [1.0, 1.00005, 1.0001, 1.00015, 1.0002, 1.00025]
 o = opt(0.1)
 s = L.ReduceLROnPlateau(o, patience=1)
