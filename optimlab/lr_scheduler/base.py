@@ -176,7 +176,7 @@ def check_base_lr(base_lr):
     """The optimizer's lr: a finite, non-negative float or array (a sweep)."""
     arr = _real("base_lr", base_lr)
     if not (np.isfinite(arr) & (arr >= 0)).all():
-        bad = base_lr if arr.ndim == 0 else arr[~(np.isfinite(arr) & (arr >= 0))].flat[0]
+        bad = base_lr if arr.ndim == 0 else float(arr[~(np.isfinite(arr) & (arr >= 0))].flat[0])
         raise ValueError(f"base_lr must be finite and non-negative, got {bad!r}")
     if arr.ndim == 0:
         return float(arr)
@@ -248,7 +248,9 @@ def lr_param(name, value):
         arr = _real(name, value)
         ok = np.isfinite(arr) & (arr >= 0)
         if not ok.all():
-            raise ValueError(f"{name} must be finite and non-negative, got {arr[~ok].flat[0]!r}")
+            raise ValueError(
+                f"{name} must be finite and non-negative, got {float(arr[~ok].flat[0])!r}"
+            )
         arr = arr.copy()
         arr.flags.writeable = False
         return arr

@@ -158,6 +158,10 @@ class LinearLR(LRScheduler):
     computes it: step by step, ``lr ← lr·(1 + (end − start)/(total_iters·start + (t − 1)(end −
     start)))``, not the closed form.
 
+    The chained factor is not exact: with ``end_factor=0`` the last one is 1 + (−s)/(T·s − (T −
+    1)·s), which round-off can push just below 0, and torch's lr then stays slightly negative
+    for ever (start_factor 0.3, total_iters 3, base 0.1: −2.2e-18). Reproduced, not corrected.
+
     torch accepts ``total_iters=0`` and then keeps ``start_factor`` for ever; here it must be a
     positive integer."""
 

@@ -99,6 +99,13 @@ CONFIGS = [
         0.1,
         None,
     ),
+    (  # torch's chained factor overshoots 0 by round-off: the lr ends at -2.2e-18
+        "LinearLR/to-zero-3",
+        S("LinearLR", start_factor=0.3, end_factor=0.0, total_iters=3),
+        "SGD",
+        0.1,
+        None,
+    ),
     ("LinearLR/1-step", S("LinearLR", start_factor=0.2, total_iters=1), "SGD", 0.1, None),
     ("ExponentialLR/0.99", S("ExponentialLR", gamma=0.99), "SGD", 0.1, None),
     ("ExponentialLR/0.9", S("ExponentialLR", gamma=0.9), "Adam", 0.01, None),

@@ -47,6 +47,10 @@ s = L.LinearLR(o)
 print("LinearLR() at base 0.1, lr at steps 1..7:", lrs(o, s, 7))
 
 o = opt(0.1)
+s = L.LinearLR(o, 0.3, 0.0, total_iters=3)
+print("LinearLR(0.3 -> 0.0 over 3) at base 0.1, steps 1..5:", lrs(o, s, 5))
+
+o = opt(0.1)
 s = L.ExponentialLR(o, 0.99)
 v = lrs(o, s, 300)
 print("ExponentialLR(0.99): step 300", v[-1], "closed 0.1*0.99**299", 0.1 * 0.99**299)
