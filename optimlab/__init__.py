@@ -1,18 +1,28 @@
 """optimlab: the update rules and interactive figures behind the optimizer notebooks.
 
-The numerics (``Problem``, ``run``, the optimizers, ``theory``) need only NumPy. The figures
-(``optimlab.plots``) and the slider panels (``optimlab.widgets``) load matplotlib and ipywidgets
-the first time they are used.
+The numerics (``Problem``, ``run``, the optimizers, ``lr_scheduler``, ``theory``) need only
+NumPy. The figures (``optimlab.plots``) and the slider panels (``optimlab.widgets``) load
+matplotlib and ipywidgets the first time they are used.
 """
 
 from importlib import import_module
 
-from . import data, optim, theory
+from . import data, lr_scheduler, optim, theory
 from .optim import *  # noqa: F403  (the optimizers, with torch.optim's names)
 from .problems import Problem, quadratic
 from .run import Trajectory, replay, run
 
-__all__ = [*optim.__all__, "Problem", "Trajectory", "data", "quadratic", "replay", "run", "theory"]
+__all__ = [
+    *optim.__all__,
+    "Problem",
+    "Trajectory",
+    "data",
+    "lr_scheduler",
+    "quadratic",
+    "replay",
+    "run",
+    "theory",
+]
 __version__ = "0.1.0"
 
 
