@@ -415,3 +415,28 @@ def test_plateau_lrs_never_grow_nor_fall_below_min_lr(losses, mode, tmode, patie
     sched = L.ReduceLROnPlateau(mode, 0.5, patience, 0.01, tmode, cooldown, min_lr=1e-3)
     lrs = sched.lrs(0.1, len(losses), losses)
     assert (np.diff(lrs) <= 0).all() and (lrs >= 1e-3).all()
+
+
+def test_schedule_parameter_sweeps_are_the_single_schedules():
+    """CyclicLR's base_lr/max_lr and OneCycleLR's max_lr as arrays: each column is the schedule
+    made with that scalar, bit for bit; the optimizer's own lr sweep broadcasts with them."""
+    max_lrs = np.array([0.05, 0.1, 0.3])
+    swept = L.OneCycleLR(max_lrs, total_steps=100, three_phase=True).lrs(0.1, 100)
+    cyc = L.CyclicLR(0.01, max_lrs, step_size_up=7, mode="triangular2").lrs(0.1, 100)
+    for i, m in enumerate(max_lrs):
+        one = L.OneCycleLR(float(m), total_steps=100, three_phase=True).lrs(0.1, 100)
+        assert np.array_equal(swept[:, i], one)
+        single = L.CyclicLR(0.01, float(m), step_size_up=7, mode="triangular2")
+        assert np.array_equal(cyc[:, i], single.lrs(0.1, 100))
+    seq = L.SequentialLR([L.LinearLR(), L.CyclicLR(0.01, max_lrs, 5)], [5])
+    assert seq.lrs(np.array([[0.1], [0.2]]), 30).shape == (30, 2, 3)
+
+
+def test_shapes_that_do_not_broadcast_are_named():
+    with pytest.raises(ValueError, match=r"base_lr with shape \(2,\) and max_lr with shape \(3,\)"):
+        L.CyclicLR(np.ones(2) * 0.01, np.ones(3))
+    with pytest.raises(ValueError, match=r"base_lr with shape \(2,\) and the schedule's own arr"):
+        L.OneCycleLR(np.ones(3), 10).lrs(np.ones(2), 5)
+    plateau = L.ReduceLROnPlateau()
+    with pytest.raises(ValueError, match=r"loss with shape \(3,\) and the lr with shape \(2,\)"):
+        plateau.step(plateau.init(np.array([0.1, 0.2])), loss=np.ones(3))

@@ -100,7 +100,9 @@ class LRScheduler:
         losses = self._check_losses(losses, steps)
         state = self.init(base_lr, base_momentum)
         own, group = state["own"], state["group"]
-        shape = np.broadcast_shapes(np.shape(base_lr), self._shape(), np.shape(losses)[1:])
+        shape = broadcast("base_lr", np.shape(base_lr), "the schedule's own arrays", self._shape())
+        if losses is not None:
+            shape = broadcast("base_lr", shape, "losses (after the step axis)", losses.shape[1:])
         out = np.empty((steps, *shape))
         for k in range(steps):
             out[k] = group[key]
@@ -183,6 +185,17 @@ def check_base_lr(base_lr):
     arr = arr.copy()
     arr.flags.writeable = False
     return arr
+
+
+def broadcast(name_a, shape_a, name_b, shape_b) -> tuple:
+    """The broadcast shape of two sweeps, or a ValueError naming both."""
+    try:
+        return np.broadcast_shapes(shape_a, shape_b)
+    except ValueError:
+        raise ValueError(
+            f"{name_a} with shape {shape_a} and {name_b} with shape {shape_b} do not broadcast "
+            "together"
+        ) from None
 
 
 def check_steps(steps) -> int:

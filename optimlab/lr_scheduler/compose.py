@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 
-import numpy as np
-
-from .base import LRScheduler, integer, no_resume
+from .base import LRScheduler, broadcast, integer, no_resume
 from .plateau import ReduceLROnPlateau
 
 
@@ -38,7 +36,10 @@ class _Composite(LRScheduler):
         return next((n for n in names if n is not None), None)
 
     def _shape(self):
-        return np.broadcast_shapes(*(s._shape() for s in self.schedulers))
+        shape = ()
+        for s in self.schedulers:
+            shape = broadcast("a scheduler's arrays", shape, "another's", s._shape())
+        return shape
 
     def _undo(self, own):
         for s, o in zip(self.schedulers, own["subs"], strict=True):

@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 
-from .base import LRScheduler, integer, lr_param, no_resume, one, real
+from .base import LRScheduler, broadcast, integer, lr_param, no_resume, one, real
 
 
 class CyclicLR(LRScheduler):
@@ -80,10 +80,10 @@ class CyclicLR(LRScheduler):
         if self.cycle_momentum:
             self.base_momentum = one("base_momentum", base_momentum)
             self.max_momentum = one("max_momentum", max_momentum)
-        np.broadcast_shapes(np.shape(self.base_lr), np.shape(self.max_lr))
+        self._sweep = broadcast("base_lr", np.shape(self.base_lr), "max_lr", np.shape(self.max_lr))
 
     def _shape(self):
-        return np.broadcast_shapes(np.shape(self.base_lr), np.shape(self.max_lr))
+        return self._sweep
 
     def _scale(self, x):
         if self.scale_fn is not None:

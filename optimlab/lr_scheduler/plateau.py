@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from .base import LRScheduler, _copy, check_base_lr, integer, real
+from .base import LRScheduler, _copy, broadcast, check_base_lr, integer, real
 
 
 class ReduceLROnPlateau(LRScheduler):
@@ -111,7 +111,8 @@ class ReduceLROnPlateau(LRScheduler):
         if current.ndim == 0 and np.ndim(group["lr"]) == 0 and np.ndim(own["best"]) == 0:
             self._step_scalar(own, group, float(current))
             return
-        shape = np.broadcast_shapes(current.shape, np.shape(group["lr"]), np.shape(own["best"]))
+        shape = broadcast("loss", current.shape, "the lr", np.shape(group["lr"]))
+        shape = broadcast("loss", shape, "the earlier losses", np.shape(own["best"]))
         best = np.broadcast_to(own["best"], shape)
         bad = np.broadcast_to(own["num_bad_epochs"], shape)
         cool = np.broadcast_to(own["cooldown_counter"], shape)
