@@ -392,6 +392,20 @@ CONFIGS = [
         0.1,
         None,
     ),
+    (  # OneCycleLR's construction overwrites initial_lr, which SequentialLR resets the lr to
+        "SequentialLR/linear-onecycle",
+        S(
+            "SequentialLR",
+            schedulers=[
+                S("LinearLR", start_factor=0.5, total_iters=10),
+                S("OneCycleLR", max_lr=0.2, total_steps=290),
+            ],
+            milestones=[10],
+        ),
+        "SGD",
+        0.1,
+        None,
+    ),
     (
         "SequentialLR/multistep-cosine",
         S(

@@ -153,3 +153,14 @@ pos = [1.0, 1.00005, 1.0001, 1.00015, 1.0002, 1.00025]
 o = opt(0.1)
 s = L.ReduceLROnPlateau(o, patience=1)
 print("same magnitudes, positive:", pos, "-> lr", lrs(o, s, 6, pos))
+
+o = opt(0.1)
+a = L.LinearLR(o, 0.5, total_iters=10)
+b = L.OneCycleLR(o, 0.2, total_steps=290)
+s = L.SequentialLR(o, [a, b], [10])
+v = lrs(o, s, 12)
+print(
+    "SequentialLR(LinearLR(0.5, 10) -> OneCycleLR(0.2) at 10), base 0.1: steps 1, 10, 11, 12:",
+    [v[0], v[9], v[10], v[11]],
+    "(LinearLR warms up from OneCycleLR's max_lr/25, not 0.1)",
+)
