@@ -34,15 +34,18 @@ class Eve(Optimizer):
     β₃ = 0.999 per step, so the step grows, up to 10× Adam's, over thousands of steps. An
     exactly constant loss alternates f̂ up by 10% and back, r = 0.1 each time.
 
-    Which variant: the paper's Algorithm 1 (arXiv v1-v2) with f* = 0, i.e. the loss itself
-    must be positive (f̂ divides; the first loss must be > 0, else a ValueError) — the later
-    revision's lower bound f* subtracted from the loss is not implemented. Cross-checked
-    against the authors' Keras code (jayanthkoushik/sgd-feedback, src/eve.py) and a Keras
-    port: both compare with a strict f > f̂ where the paper writes ≥ (it matters only when the
-    loss repeats exactly: here f̂ then moves up by k, there down by 1/(k+1)), and both fold the
-    bias corrections into the step size, lr·√(1 − β₂^t)/(1 − β₁^t)·m/(d·√v + eps), which puts
-    eps on a different scale; this class follows the paper's m̂/(d·√v̂ + eps), with Adam's
-    (torch's) arithmetic, so that its first step equals Adam's bit for bit (d₁ = 1).
+    Which variant: Algorithm 1 of the paper's first versions (arXiv v1/v2, thresholds k and K,
+    the smoothed loss f̂), with f* = 0: the loss itself must be positive (f̂ divides; a first
+    loss <= 0 raises a ValueError). Cross-checked against the authors' Keras code
+    (jayanthkoushik/sgd-feedback, src/eve.py) and a Keras port: both compare with a strict
+    f > f̂ where the paper writes ≥ (it matters only when the loss repeats exactly: here f̂
+    then moves up by k, there down by 1/(k+1)), and both fold the bias corrections into the
+    step size, lr·√(1 − β₂^t)/(1 − β₁^t)·m/(d·√v + eps), which puts eps on another scale;
+    this class follows the paper's m̂/(d·√v̂ + eps), with Adam's (torch's) arithmetic, so that
+    its first step equals Adam's bit for bit (d₁ = 1). The paper's later revision (arXiv v3,
+    as in a Chainer implementation) is a different rule, not implemented here: no f̂, the
+    raw relative change |f − f_prev|/(min(f, f_prev) − f*) clipped to [1/c, c] with c = 10,
+    and the whole step lr·m̂/(√v̂ + eps) divided by d.
 
     ``needs_loss = True``: ``step(x, g, state, loss=f(x))``, where ``loss`` has the sweep's
     batch shape (a float for a single run). Hyperparameters as Adam's, plus ``beta3``
