@@ -118,6 +118,8 @@ class ConstantLR(LRScheduler):
     torch's ConstantLR (which multiplies back by ``1.0/factor``: the lr afterwards need not be
     the base lr to the last bit).
 
+    (factor 0.9 at base 0.1: 0.10000000000000002 from step total_iters + 1 on.)
+
     torch accepts ``factor=0`` and then fails with ZeroDivisionError at step ``total_iters``,
     and with ``total_iters=0`` keeps the factor for ever; here ``factor`` must be in (0, 1] and
     ``total_iters`` a positive integer."""
@@ -158,9 +160,11 @@ class LinearLR(LRScheduler):
     computes it: step by step, ``lr ← lr·(1 + (end − start)/(total_iters·start + (t − 1)(end −
     start)))``, not the closed form.
 
-    The chained factor is not exact: with ``end_factor=0`` the last one is 1 + (−s)/(T·s − (T −
-    1)·s), which round-off can push just below 0, and torch's lr then stays slightly negative
-    for ever (start_factor 0.3, total_iters 3, base 0.1: −2.2e-18). Reproduced, not corrected.
+    The chained factor is not exact. The warm-up need not end on the base lr (start_factor
+    0.05, 40 steps, base 0.05: 0.04999999999999998, where torch's docstring says 0.05). With
+    ``end_factor=0`` the last factor, 1 + (−s)/(T·s − (T − 1)·s), can fall just below 0 by
+    round-off, and torch's lr then stays slightly negative for ever (start_factor 0.3,
+    total_iters 3, base 0.1: −2.2e-18). Both reproduced, not corrected.
 
     torch accepts ``total_iters=0`` and then keeps ``start_factor`` for ever; here it must be a
     positive integer."""

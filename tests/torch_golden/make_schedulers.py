@@ -82,6 +82,13 @@ CONFIGS = [
     ("ConstantLR/default", S("ConstantLR"), "SGD", 0.1, None),
     ("ConstantLR/0.5-40", S("ConstantLR", factor=0.5, total_iters=40), "SGD", 0.05, None),
     ("ConstantLR/0.3-7", S("ConstantLR", factor=0.3, total_iters=7), "SGD", 0.7, None),
+    (  # lr·0.9·(1/0.9) is not the base lr: 0.10000000000000002 after total_iters
+        "ConstantLR/0.9-3",
+        S("ConstantLR", factor=0.9, total_iters=3),
+        "SGD",
+        0.1,
+        None,
+    ),
     ("ConstantLR/1.0", S("ConstantLR", factor=1.0, total_iters=3), "SGD", 0.1, None),
     ("LinearLR/default", S("LinearLR"), "SGD", 0.1, None),
     ("LinearLR/warmup40", S("LinearLR", start_factor=0.05, total_iters=40), "SGD", 0.05, None),

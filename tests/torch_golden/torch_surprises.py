@@ -43,6 +43,17 @@ s = L.ConstantLR(o)
 print("ConstantLR(factor=1/3, 5) at base 0.1, lr after total_iters:", lrs(o, s, 7)[-1])
 
 o = opt(0.1)
+s = L.ConstantLR(o, 0.9, 3)
+print("ConstantLR(factor=0.9, 3) at base 0.1, lr after total_iters:", lrs(o, s, 5)[-1])
+
+o = opt(0.05)
+s = L.LinearLR(o, 0.05, total_iters=40)
+print(
+    "LinearLR(0.05, total_iters=40) at base 0.05 (torch's docstring: 0.05), step 41:",
+    lrs(o, s, 41)[-1],
+)
+
+o = opt(0.1)
 s = L.LinearLR(o)
 print("LinearLR() at base 0.1, lr at steps 1..7:", lrs(o, s, 7))
 
