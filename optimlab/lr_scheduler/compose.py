@@ -65,6 +65,8 @@ class SequentialLR(_Composite):
     NotImplementedError when the milestone reaches one).
     """
 
+    _repr_names = ("schedulers", "milestones")
+
     def __init__(self, schedulers, milestones, last_epoch=-1):
         no_resume(last_epoch)
         self.schedulers = _check_schedulers("SequentialLR", schedulers, "")
@@ -116,6 +118,8 @@ class ChainedScheduler(_Composite):
     ChainedScheduler: e.g. ``ChainedScheduler([ConstantLR(0.1, 20), ExponentialLR(0.9)])``.
     Each scheduler is constructed on the optimizer in turn (so their initial steps compose),
     and the chain itself takes no initial step."""
+
+    _repr_names = ("schedulers",)
 
     def __init__(self, schedulers):
         self.schedulers = _check_schedulers("ChainedScheduler", schedulers, " to be chained")

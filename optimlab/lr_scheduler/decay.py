@@ -255,9 +255,13 @@ class CosineAnnealingLR(LRScheduler):
         lr ← lr + (base − η_min)(1 − cos(π/T_max))/2     when (t − 1 − T_max) is a multiple of
                                                          2·T_max (the ratio's 0/0 point)
 
-    which differs from the closed form in the last bits, and past T_max climbs back up (the
-    cosine's period is 2·T_max: there are no restarts). ``T_max`` must be positive (torch:
-    ZeroDivisionError) and ``eta_min`` finite and non-negative."""
+    which differs from the closed form in the last bits (at most 4.3e-14 relative over 300
+    steps in the recorded cases), and past T_max climbs back up (the cosine's period is
+    2·T_max: there are no restarts), drifting: T_max 10, base 0.1, t = 20 gives
+    0.10000000000000044. With eta_min above the base lr the recursion can come back below
+    the base: base 0, eta_min 0.001, T_max 10 gives −3.7e-18 at t = 20 (torch's numbers).
+    ``T_max`` must be positive (torch: ZeroDivisionError) and ``eta_min`` finite and
+    non-negative."""
 
     _closed_form = True
     _repr_names = ("T_max", "eta_min")

@@ -132,6 +132,13 @@ CONFIGS = [
     ("CosineAnnealingLR/1", S("CosineAnnealingLR", T_max=1), "SGD", 0.1, None),
     ("CosineAnnealingLR/300", S("CosineAnnealingLR", T_max=300), "Adam", 0.001, None),
     ("CosineAnnealingLR/10.5", S("CosineAnnealingLR", T_max=10.5, eta_min=0.002), "SGD", 0.1, None),
+    (  # eta_min above a base lr of 0: the recursion comes back to 0 as -3.7e-18
+        "CosineAnnealingLR/eta-above-base",
+        S("CosineAnnealingLR", T_max=10, eta_min=0.001),
+        "SGD",
+        0.0,
+        None,
+    ),
     ("CosineAnnealingWarmRestarts/10", S("CosineAnnealingWarmRestarts", T_0=10), "SGD", 0.1, None),
     (
         "CosineAnnealingWarmRestarts/10x2",

@@ -66,6 +66,10 @@ s = L.ExponentialLR(o, 0.99)
 v = lrs(o, s, 300)
 print("ExponentialLR(0.99): step 300", v[-1], "closed 0.1*0.99**299", 0.1 * 0.99**299)
 
+o = opt(0.0)
+s = L.CosineAnnealingLR(o, 10, eta_min=0.001)
+print("CosineAnnealingLR(10, eta_min=0.001) at base 0.0: step 21", lrs(o, s, 21)[-1])
+
 o = opt(0.1)
 s = L.CosineAnnealingLR(o, 10)
 print("CosineAnnealingLR(T_max=10), steps 1..22 (no restart, climbs back):", lrs(o, s, 22))
