@@ -361,11 +361,13 @@ base_lrs = st.floats(0.0, 10.0)
 
 def valid_steps(sched, steps, base_lr=None):
     """OneCycleLR runs at most total_steps; its phases must have steps. For the sign property,
-    eta_min at most the base lr (above it, torch's recursive cosine can come back to a base lr
+    eta_min at most the lr the cosine starts from: the base lr, and 0 inside a chain, where
+    the lr may already be below it (above it, torch's recursive cosine can come back to an lr
     of 0 as -3.7e-18: test_torchs_surprises)."""
     parts = sched.schedulers if hasattr(sched, "schedulers") else [sched]
     if base_lr is not None:
-        assume(all(getattr(s, "eta_min", 0.0) <= base_lr for s in parts))
+        bound = base_lr if len(parts) == 1 and parts[0] is sched else 0.0
+        assume(all(getattr(s, "eta_min", 0.0) <= bound for s in parts))
     for s in parts:
         if isinstance(s, L.OneCycleLR):
             steps = min(steps, s.total_steps)
