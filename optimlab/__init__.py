@@ -1,14 +1,14 @@
 """optimlab: the update rules and interactive figures behind the optimizer notebooks.
 
-The numerics (``Problem``, ``run``, the optimizers, ``theory``) and the self-checked exercises
-(``optimlab.exercises``, loaded when first used) need only NumPy. The figures
-(``optimlab.plots``) and the slider panels (``optimlab.widgets``) load matplotlib and ipywidgets
-the first time they are used.
+The numerics (``Problem``, ``run``, the optimizers, ``lr_scheduler``, ``theory``) and the
+self-checked exercises (``optimlab.exercises``, loaded when first used) need only NumPy. The
+figures (``optimlab.plots``) and the slider panels (``optimlab.widgets``) load matplotlib and
+ipywidgets the first time they are used.
 """
 
 from importlib import import_module
 
-from . import data, nn, optim, problems, race, theory
+from . import data, lr_scheduler, nn, optim, problems, race, theory
 from .optim import *  # noqa: F403  (the optimizers, with torch.optim's names)
 from .problems import Problem, quadratic
 from .race import steps_to_tolerance, tune_lr
@@ -19,6 +19,7 @@ __all__ = [
     "Problem",
     "Trajectory",
     "data",
+    "lr_scheduler",
     "nn",
     "problems",
     "quadratic",

@@ -130,7 +130,10 @@ def run(
                 f"{point} (with any sweep axes over starting points in front)"
             )
         starts = x0.shape[: x0.ndim - len(point)]
-    batch = _run_batch(optimizer, seeds, starts)
+    sched_shape = ()
+    if schedule is not None:
+        sched_shape = np.shape(schedule.lr(_start_schedule(schedule, optimizer)[1]))
+    batch = _run_batch(optimizer, seeds, starts, sched_shape)
     work = batch or (1,)  # a single run is a sweep of one: the same arithmetic as a column
     optimizer = optimizer._with_batch_ndim(len(work))
     x = np.broadcast_to(x0, work + point).copy()
@@ -303,11 +306,12 @@ def _check_seed(seed) -> np.ndarray:
     return arr
 
 
-def _run_batch(optimizer: Optimizer, seeds: np.ndarray, starts: tuple) -> tuple:
+def _run_batch(optimizer: Optimizer, seeds: np.ndarray, starts: tuple, scheduled=()) -> tuple:
     """The run's sweep shape: the hyperparameters', the seeds' and the starting points' shapes
     broadcast together, aligned on the right as NumPy aligns them."""
     shapes = {"the hyperparameters' sweep": optimizer.batch_shape, "seed": seeds.shape}
     shapes["the starting points in x0"] = starts
+    shapes["the schedule's parameters"] = scheduled
     try:
         return np.broadcast_shapes(*shapes.values())
     except ValueError:
@@ -552,7 +556,10 @@ def _drive(
             loss = evaluate.loss(x) if has_loss else None
             if schedule is not None:
                 lr_used = opt.lr
-                sched_state = schedule.step(sched_state, loss=_scalar_loss(loss, squeeze))
+                if getattr(schedule, "needs_loss", False):  # ReduceLROnPlateau
+                    sched_state = schedule.step(sched_state, loss=_scalar_loss(loss, squeeze))
+                else:
+                    sched_state = schedule.step(sched_state)
             if lrs is not None and k == 1:
                 lrs[0] = lr_used
             stop = _watch(k, x, loss, diverged, point_axes)
@@ -623,19 +630,16 @@ def _scalar_loss(loss, squeeze):
 
 
 def _start_schedule(schedule, optimizer):
-    """The optimizer's hyperparameter that a momentum-cycling schedule drives, and the
-    schedule's first state."""
-    for attr in ("init", "step", "lr"):
+    """The optimizer's hyperparameter that a momentum-cycling schedule drives (torch's choice:
+    beta1 for the Adam family, else momentum; torch's error for an optimizer with neither),
+    and the schedule's first state."""
+    for attr in ("init", "step", "lr", "check_optimizer"):
         if not callable(getattr(schedule, attr, None)):
             raise TypeError(
-                f"schedule must be an optimlab.lr_scheduler scheduler, got {schedule!r}"
+                f"schedule must be an optimlab.lr_scheduler scheduler, got {_brief(schedule)}"
             )
-    momentum_name, base_momentum = None, None
-    if getattr(schedule, "cycles_momentum", False):
-        if hasattr(schedule, "check_optimizer"):
-            schedule.check_optimizer(optimizer)
-        momentum_name = "momentum" if hasattr(optimizer, "momentum") else "beta1"
-        base_momentum = getattr(optimizer, momentum_name)
+    momentum_name = schedule.check_optimizer(optimizer)
+    base_momentum = getattr(optimizer, momentum_name) if momentum_name else None
     return momentum_name, schedule.init(optimizer.lr, base_momentum)
 
 

@@ -12,6 +12,7 @@ from .adam import Adam, AdamW
 from .adamax import Adamax
 from .asgd import ASGD
 from .base import Optimizer
+from .eve import Eve
 from .lbfgs import LBFGS
 from .lookahead import Lookahead
 from .muon import Muon
@@ -32,6 +33,7 @@ __all__ = [
     "Adam",
     "AdamW",
     "Adamax",
+    "Eve",
     "LBFGS",
     "Lookahead",
     "Muon",
