@@ -2,6 +2,7 @@
 the typical mistakes with the intended hint; the notebooks end with their exercises."""
 
 import json
+import math
 import re
 import subprocess
 import sys
@@ -283,6 +284,11 @@ def rmsprop_scalar_lr(x, g, v, lr, alpha, eps):
     return x - float(lr) * g / (np.sqrt(v) + eps), v
 
 
+def rmsprop_math_sqrt(x, g, v, lr, alpha, eps):
+    v = alpha * v + (1 - alpha) * g * g
+    return x - lr * g / (math.sqrt(v) + eps), v
+
+
 def adam_uncorrected(x, g, m, v, t, lr, beta1, beta2, eps):
     m = beta1 * m + (1 - beta1) * g
     v = beta2 * v + (1 - beta2) * g * g
@@ -408,7 +414,17 @@ TYPICAL_MISTAKES = [
     ("04.3", rmsprop_eps_inside, ["close: PyTorch adds eps outside the root"]),
     ("04.3", rmsprop_swapped, ["swapped alpha and 1 − alpha"]),
     ("04.3", rmsprop_adagrad, ["Adagrad's sum"]),
-    ("04.3", rmsprop_scalar_lr, ["TypeError", "sweep"]),
+    ("04.3", rmsprop_scalar_lr, ["TypeError", "sweep", "not math.sqrt or float()"]),
+    ("04.3", rmsprop_math_sqrt, ["TypeError", "x of shape (3,)", "np.sqrt"]),
+    ("04.3", lambda x, g, v, lr, a, eps: (x + 1, v), ["differs", "step 1 from x = 0.5"]),
+    (
+        "04.3",
+        lambda x, g, v, lr, a, eps: (
+            (a * v + (1 - a) * g * g),
+            x - lr * g / (np.sqrt(a * v + (1 - a) * g * g) + eps),
+        ),
+        ["wrong order", "(x_new, v_new)"],
+    ),
     # 04.4 Adagrad's tenth
     ("04.4", 10, ["1/√t, not 1/t"]),
     ("04.4", 99, ["off by one", "0.1005"]),
