@@ -125,7 +125,7 @@ def test_a_function_that_raises_is_reported_with_its_exception(exercise_id):
 WRONG_SHAPES = {
     "01.5": lambda x0, lr, steps: np.zeros(7),
     "02.4": lambda values, beta: np.zeros(len(values) + 1),
-    "03.4": lambda x, g, buf, lr, m: (np.zeros(7), np.zeros(7)),
+    "03.5": lambda x, g, buf, lr, m: (np.zeros(7), np.zeros(7)),
     "04.3": lambda x, g, v, lr, alpha, eps: (np.zeros(7), v),
     "05.3": lambda x, g, m, v, t, lr, b1, b2, eps: (np.zeros(7), m, v),
 }
@@ -393,10 +393,15 @@ TYPICAL_MISTAKES = [
     ("03.3", 0.4, ["(1 − √(lr·f''))²"]),
     ("03.3", 0.2, ["real", "more momentum"]),
     ("03.3", 0.5, ["complex", "less momentum"]),
-    # 03.4 momentum_step
-    ("03.4", momentum_ema, ["EMA form", "no (1 − m)"]),
-    ("03.4", momentum_none_unhandled, ["TypeError", "buf is None", "copy of g"]),
-    ("03.4", momentum_nesterov, ["Nesterov"]),
+    # 03.4 which momenta overshoot
+    ("03.4", [0.5, 0.55, 0.63, 0.9], ["below critical damping", "without crossing"]),
+    ("03.4", [0.63, 0.9], ["0.55 is above critical damping", "-0.0018"]),
+    ("03.4", [0.0, 0.55, 0.63, 0.9], ["never crosses"]),
+    ("03.4", [0.51], ["not one of the candidates"]),
+    # 03.5 momentum_step
+    ("03.5", momentum_ema, ["EMA form", "no (1 − m)"]),
+    ("03.5", momentum_none_unhandled, ["TypeError", "buf is None", "copy of g"]),
+    ("03.5", momentum_nesterov, ["Nesterov"]),
     # 04.1 torch's first RMSprop step
     ("04.1", 0.01, ["lecture's first step", "(1 − alpha)·g²"]),
     ("04.1", 0.1, ["without the root"]),
@@ -431,6 +436,12 @@ TYPICAL_MISTAKES = [
     ("04.4", 101, ["off by one", "0.0995"]),
     ("04.4", 50, ["later"]),
     ("04.4", 1000, ["step 1000", "earlier"]),
+    # 04.5 what changes torch's first RMSprop step
+    ("04.5", {"b"}, ["doubling lr doubles it"]),
+    ("04.5", {"a", "b", "c"}, ["size cancels"]),
+    ("04.5", {"b", "c", "d"}, ["no visible difference"]),
+    ("04.5", {"b", "c", "e"}, ["flips the direction"]),
+    ("04.5", ["b", "c", "x"], ["not one of the options"]),
     # 05.1 the spike at beta2 = 0.99
     ("05.1", 31.62, ["table's value", "100 steps"]),
     ("05.1", 100, ["memory", "square root"]),
@@ -485,7 +496,7 @@ ALSO_RIGHT = [
     ("03.1", {"lr": 0.025, "momentum": 0.35}),
     ("03.1", [0.02, 0.4]),
     ("03.2", 0.667),
-    ("03.4", momentum_from_zeros),
+    ("03.5", momentum_from_zeros),
     ("04.1", -0.0316),
     ("04.2", 1e6),
     ("05.1", 9.99999995),
