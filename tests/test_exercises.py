@@ -2,6 +2,7 @@
 the typical mistakes with the intended hint; the notebooks end with their exercises."""
 
 import json
+import math
 import re
 import subprocess
 import sys
@@ -124,7 +125,7 @@ def test_a_function_that_raises_is_reported_with_its_exception(exercise_id):
 WRONG_SHAPES = {
     "01.5": lambda x0, lr, steps: np.zeros(7),
     "02.4": lambda values, beta: np.zeros(len(values) + 1),
-    "03.4": lambda x, g, buf, lr, m: (np.zeros(7), np.zeros(7)),
+    "03.5": lambda x, g, buf, lr, m: (np.zeros(7), np.zeros(7)),
     "04.3": lambda x, g, v, lr, alpha, eps: (np.zeros(7), v),
     "05.3": lambda x, g, m, v, t, lr, b1, b2, eps: (np.zeros(7), m, v),
 }
@@ -283,6 +284,11 @@ def rmsprop_scalar_lr(x, g, v, lr, alpha, eps):
     return x - float(lr) * g / (np.sqrt(v) + eps), v
 
 
+def rmsprop_math_sqrt(x, g, v, lr, alpha, eps):
+    v = alpha * v + (1 - alpha) * g * g
+    return x - lr * g / (math.sqrt(v) + eps), v
+
+
 def adam_uncorrected(x, g, m, v, t, lr, beta1, beta2, eps):
     m = beta1 * m + (1 - beta1) * g
     v = beta2 * v + (1 - beta2) * g * g
@@ -387,10 +393,15 @@ TYPICAL_MISTAKES = [
     ("03.3", 0.4, ["(1 − √(lr·f''))²"]),
     ("03.3", 0.2, ["real", "more momentum"]),
     ("03.3", 0.5, ["complex", "less momentum"]),
-    # 03.4 momentum_step
-    ("03.4", momentum_ema, ["EMA form", "no (1 − m)"]),
-    ("03.4", momentum_none_unhandled, ["TypeError", "buf is None", "copy of g"]),
-    ("03.4", momentum_nesterov, ["Nesterov"]),
+    # 03.4 which momenta overshoot
+    ("03.4", [0.5, 0.55, 0.63, 0.9], ["below critical damping", "without crossing"]),
+    ("03.4", [0.63, 0.9], ["0.55 is above critical damping", "-0.0018"]),
+    ("03.4", [0.0, 0.55, 0.63, 0.9], ["never crosses"]),
+    ("03.4", [0.51], ["not one of the candidates"]),
+    # 03.5 momentum_step
+    ("03.5", momentum_ema, ["EMA form", "no (1 − m)"]),
+    ("03.5", momentum_none_unhandled, ["TypeError", "buf is None", "copy of g"]),
+    ("03.5", momentum_nesterov, ["Nesterov"]),
     # 04.1 torch's first RMSprop step
     ("04.1", 0.01, ["lecture's first step", "(1 − alpha)·g²"]),
     ("04.1", 0.1, ["without the root"]),
@@ -408,13 +419,29 @@ TYPICAL_MISTAKES = [
     ("04.3", rmsprop_eps_inside, ["close: PyTorch adds eps outside the root"]),
     ("04.3", rmsprop_swapped, ["swapped alpha and 1 − alpha"]),
     ("04.3", rmsprop_adagrad, ["Adagrad's sum"]),
-    ("04.3", rmsprop_scalar_lr, ["TypeError", "sweep"]),
+    ("04.3", rmsprop_scalar_lr, ["TypeError", "sweep", "not math.sqrt or float()"]),
+    ("04.3", rmsprop_math_sqrt, ["TypeError", "x of shape (3,)", "np.sqrt"]),
+    ("04.3", lambda x, g, v, lr, a, eps: (x + 1, v), ["differs", "step 1 from x = 0.5"]),
+    (
+        "04.3",
+        lambda x, g, v, lr, a, eps: (
+            (a * v + (1 - a) * g * g),
+            x - lr * g / (np.sqrt(a * v + (1 - a) * g * g) + eps),
+        ),
+        ["wrong order", "(x_new, v_new)"],
+    ),
     # 04.4 Adagrad's tenth
     ("04.4", 10, ["1/√t, not 1/t"]),
     ("04.4", 99, ["off by one", "0.1005"]),
     ("04.4", 101, ["off by one", "0.0995"]),
     ("04.4", 50, ["later"]),
     ("04.4", 1000, ["step 1000", "earlier"]),
+    # 04.5 what changes torch's first RMSprop step
+    ("04.5", {"b"}, ["doubling lr doubles it"]),
+    ("04.5", {"a", "b", "c"}, ["size cancels"]),
+    ("04.5", {"b", "c", "d"}, ["no visible difference"]),
+    ("04.5", {"b", "c", "e"}, ["flips the direction"]),
+    ("04.5", ["b", "c", "x"], ["not one of the options"]),
     # 05.1 the spike at beta2 = 0.99
     ("05.1", 31.62, ["table's value", "100 steps"]),
     ("05.1", 100, ["memory", "square root"]),
@@ -469,7 +496,7 @@ ALSO_RIGHT = [
     ("03.1", {"lr": 0.025, "momentum": 0.35}),
     ("03.1", [0.02, 0.4]),
     ("03.2", 0.667),
-    ("03.4", momentum_from_zeros),
+    ("03.5", momentum_from_zeros),
     ("04.1", -0.0316),
     ("04.2", 1e6),
     ("05.1", 9.99999995),

@@ -11,8 +11,10 @@ into a :class:`Result` and never raises on a learner's answer.
 from __future__ import annotations
 
 import html
+import itertools
 import math
 import numbers
+import re
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -313,7 +315,10 @@ def call(fn, args, name: str, when: str):
     except Wrong:
         raise
     except Exception as error:
-        raise Wrong(f"your {name} raised {type(error).__name__}: {error} ({when}).") from None
+        hint = ""
+        if re.search(r"only (0-dimensional|length-1|size-1) arrays", str(error)):
+            hint = " Keep to NumPy operations (np.sqrt, not math.sqrt or float()), so arrays work."
+        raise Wrong(f"your {name} raised {type(error).__name__}: {error} ({when}).{hint}") from None
 
 
 def as_array(value, shape: tuple, what: str, when: str) -> np.ndarray:
@@ -403,6 +408,11 @@ def check_rule(answer, signature: str, names, trials, play, reference, variants,
         diff = first_difference(got, want, names)
         if diff is None:
             continue
+        for order in itertools.permutations(range(len(names))):  # step 1 has the same inputs
+            if list(order) != sorted(order):
+                swapped = [tuple(got[0][i] for i in order)]
+                if first_difference(swapped, want[:1], names) is None:
+                    raise Wrong(f"right values, in the wrong order: return ({', '.join(names)}).")
         for variant, hint in variants:
             with np.errstate(all="ignore"):
                 theirs = play(lambda args, k, v=variant: tuple(map(np.asarray, v(*args))), trial)
@@ -415,8 +425,9 @@ def check_rule(answer, signature: str, names, trials, play, reference, variants,
                 "a division by zero or an overflow?"
             )
         direction = "larger" if np.nanmean(np.abs(a)) > np.nanmean(np.abs(b)) else "smaller"
+        start = f" from x = {show(trial.x0)} with g = {show(trial.grads[0])}" if k == 1 else ""
         raise Wrong(
-            f"{what} differs from optimlab's at step {k} ({trial.label}): expected {show(b)}, "
-            f"got {show(a)} ({direction} in size)."
+            f"{what} differs from optimlab's at step {k}{start} ({trial.label}): expected "
+            f"{show(b)}, got {show(a)} ({direction} in size)."
         )
     return success

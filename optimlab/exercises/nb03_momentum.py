@@ -8,7 +8,17 @@ from ..optim import SGD
 from ..problems import quadratic
 from ..run import run
 from ..theory import critical_momentum, momentum_radius
-from ._core import Exercise, Trial, Wrong, check_rule, close, known_mistake, number, pair
+from ._core import (
+    Exercise,
+    Trial,
+    Wrong,
+    candidates,
+    check_rule,
+    close,
+    known_mistake,
+    number,
+    pair,
+)
 
 PARABOLA = quadratic(4.0)
 
@@ -159,7 +169,7 @@ def _critical(answer) -> str:
     )
 
 
-# -- 03.4 torch's momentum step as a NumPy function ------------------------------------------------
+# -- 03.5 torch's momentum step as a NumPy function ------------------------------------------------
 
 
 def _trials() -> tuple[Trial, ...]:
@@ -193,7 +203,7 @@ def _trials() -> tuple[Trial, ...]:
     )
 
 
-TRIALS_03_4 = _trials()
+TRIALS_03_5 = _trials()
 
 
 def _play(step, trial):
@@ -279,7 +289,7 @@ def _momentum_code(answer) -> str:
             answer,
             "momentum_step(x, g, buf, lr, momentum)",
             ("x_new", "buf_new"),
-            TRIALS_03_4,
+            TRIALS_03_5,
             _play,
             _reference,
             MOMENTUM_VARIANTS,
@@ -293,6 +303,42 @@ def _momentum_code(answer) -> str:
                 "buffer as a copy of g."
             ) from None
         raise
+
+
+# -- 03.4 which momenta overshoot ---------------------------------------------------------------
+
+MOMENTA_03_4 = (0.0, 0.3, 0.5, 0.55, 0.63, 0.9)
+
+
+def _overshoot(answer) -> str:
+    chosen = candidates(answer, MOMENTA_03_4, "[0.3, 0.5]")
+    x = run(SGD(lr=0.01, momentum=np.array(MOMENTA_03_4)), PARABOLA, x0=2.0, steps=300).x
+    lowest = dict(zip(MOMENTA_03_4, x.min(axis=0).tolist(), strict=True))
+    truth = {m for m, low in lowest.items() if low < 0}
+    m_star = float(critical_momentum(0.01))
+    if chosen == truth:
+        return (
+            f"right: above critical damping (m* = {m_star:.3f}) the roots are complex and x "
+            "swings across 0: down to {:.2g} at m = 0.55, {:.2g} at 0.63, {:.2g} at 0.9.".format(
+                lowest[0.55], lowest[0.63], lowest[0.9]
+            )
+        )
+    wrong = sorted(chosen ^ truth, key=lambda m: (m not in (0.5, 0.55), m))
+    m = wrong[0]
+    if m == 0.0:
+        hint = "without momentum each step multiplies x by 0.92: it never crosses 0."
+    elif m in truth:
+        hint = (
+            f"m = {m:g} is above critical damping (m* = {m_star:.3f}): the roots are complex and "
+            f"x swings across 0, down to {lowest[m]:.2g}."
+        )
+    else:
+        hint = (
+            f"m = {m:g} is below critical damping (m* = {m_star:.3f}): both roots are real and "
+            "positive, and x creeps to 0 without crossing it."
+        )
+    more = len(wrong) - 1
+    raise Wrong(hint + (f" ({more} more to fix.)" if more else ""))
 
 
 EXERCISES = (
@@ -355,6 +401,26 @@ EXERCISES = (
     ),
     Exercise(
         id="03.4",
+        title="which momenta overshoot?",
+        kind="prediction",
+        prompt=(
+            "At lr = 0.01 on $4x^2$ from $x_0 = 2$, plain gradient descent approaches 0 from one "
+            "side. Predict, then check with the panel: with which of these momenta does $x$ "
+            "overshoot, going below 0 at some step?\n\n0, 0.3, 0.5, 0.55, 0.63, 0.9\n\n"
+            "`answer = ` a list, e.g. `[0.3, 0.5]` (`[]` if none)."
+        ),
+        checker=_overshoot,
+        solution=(
+            "The two roots of $z^2 - (1 + m - 8\\,\\text{lr})z + m = 0$ are real below "
+            "critical damping, $m^* = (1 - \\sqrt{0.08})^2 = 0.514$, and complex above it. "
+            "Complex roots rotate: $x$ swings across 0 (at 0.55 only slightly, to $-0.0018$; at "
+            "0.9 down to $-1.12$). Real positive roots let $x$ creep to 0 from one side. So "
+            "0.55, 0.63 and 0.9."
+        ),
+        example="answer = [0.55, 0.63, 0.9]",
+    ),
+    Exercise(
+        id="03.5",
         title="PyTorch's momentum step as a NumPy function",
         kind="code",
         prompt=(

@@ -7,7 +7,17 @@ import numpy as np
 from ..optim import Adagrad, RMSprop
 from ..problems import linear_fit
 from ..run import replay, run
-from ._core import Exercise, Trial, Wrong, check_rule, close, known_mistake, number, whole_number
+from ._core import (
+    Exercise,
+    Trial,
+    Wrong,
+    check_rule,
+    close,
+    known_mistake,
+    letters,
+    number,
+    whole_number,
+)
 
 # -- 04.1 torch's first RMSprop step at alpha = 0.9 ------------------------------------------------
 
@@ -242,6 +252,46 @@ def _tenth(answer) -> str:
     raise Wrong(f"step {n} moves only {move[n - 1]:.3g}·lr, less than a tenth: earlier.")
 
 
+# -- 04.5 what changes torch's first RMSprop step -------------------------------------------------
+
+OPTIONS_04_5 = {
+    "a": {"g": 300.0},
+    "b": {"alpha": 0.9},
+    "c": {"lr": 0.02},
+    "d": {"eps": 1e-10},
+    "e": {"g": -3.0},
+}
+
+HINTS_04_5 = {
+    "a": "the gradient's size cancels: lr·g/√((1 − alpha)·g²) = lr/√(1 − alpha) for any g ≠ 0.",
+    "b": "alpha sets the first v = (1 − alpha)·g²: at 0.9 the step is lr/√0.1 = 3.16·lr, not "
+    "10·lr.",
+    "c": "the step is lr/√(1 − alpha): doubling lr doubles it.",
+    "d": "eps is added to √v = 0.3 here: 1e-8 or 1e-10 makes no visible difference.",
+    "e": "a negative gradient flips the direction, not the distance: still 10·lr.",
+}
+
+
+def _first_step_distance(lr=0.01, alpha=0.99, eps=1e-8, g=3.0) -> float:
+    return float(abs(replay(RMSprop(lr=lr, alpha=alpha, eps=eps), [g]).x[1]))
+
+
+def _what_changes_the_first_step(answer) -> str:
+    chosen = letters(answer, "".join(OPTIONS_04_5))
+    base = _first_step_distance()
+    truth = {
+        k for k, kw in OPTIONS_04_5.items() if not close(_first_step_distance(**kw), base, 1e-6)
+    }
+    if chosen == truth:
+        return (
+            "right: the first step moves lr/√(1 − alpha) whatever the gradient, so only lr and "
+            "alpha change it; eps matters only for gradients near eps."
+        )
+    wrong = sorted(chosen ^ truth)
+    more = len(wrong) - 1
+    raise Wrong(HINTS_04_5[wrong[0]] + (f" ({more} more to fix.)" if more else ""))
+
+
 EXERCISES = (
     Exercise(
         id="04.1",
@@ -337,5 +387,28 @@ EXERCISES = (
             "$1/\\sqrt t$ even when nothing changes."
         ),
         example="answer = 100",
+    ),
+    Exercise(
+        id="04.5",
+        title="what changes torch's first RMSprop step?",
+        kind="prediction",
+        prompt=(
+            "torch's `RMSprop(lr=0.01, alpha=0.99)` gets the gradient 3 on its first step and "
+            "moves $x$ by $10\\cdot$lr = 0.1. Predict: which of these changes, each on its "
+            "own, change how far that first step moves?\n\n"
+            "- a: the gradient 300 instead of 3\n- b: alpha = 0.9\n- c: lr = 0.02\n"
+            "- d: eps = 1e-10 instead of 1e-8\n- e: the gradient −3 instead of 3\n\n"
+            '`answer = ` a set of letters, e.g. `{"a", "c"}`. Check each with '
+            "`ol.replay(ol.RMSprop(...), [g]).x`."
+        ),
+        checker=_what_changes_the_first_step,
+        solution=(
+            "The first $v$ is $(1-\\alpha)g^2$, so the first step is "
+            "$\\text{lr}\\cdot g/(\\sqrt{1-\\alpha}\\,|g| + \\varepsilon) \\approx "
+            "\\text{lr}/\\sqrt{1-\\alpha}\\cdot\\text{sign}(g)$: the gradient's size cancels "
+            "and its sign only sets the direction. lr (c) and alpha (b) change the distance; eps "
+            "(d) is negligible next to $\\sqrt v = 0.3$. So b and c."
+        ),
+        example='answer = {"b", "c"}',
     ),
 )
