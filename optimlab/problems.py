@@ -130,8 +130,9 @@ class FiniteSum(Problem):
     def __post_init__(self):
         super().__post_init__()
         if isinstance(self.n, bool) or not isinstance(self.n, (int, np.integer)) or self.n < 1:
-            raise ValueError(f"FiniteSum n (the number of examples) must be a positive integer, "
-                             f"got {self.n!r}")
+            raise ValueError(
+                f"FiniteSum n (the number of examples) must be a positive integer, got {self.n!r}"
+            )
 
     @property
     def all(self) -> np.ndarray:
