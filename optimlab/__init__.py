@@ -7,12 +7,22 @@ the first time they are used.
 
 from importlib import import_module
 
-from . import data, optim, theory
+from . import data, experiments, optim, theory
 from .optim import *  # noqa: F403  (the optimizers, with torch.optim's names)
 from .problems import Problem, quadratic
 from .run import Trajectory, replay, run
 
-__all__ = [*optim.__all__, "Problem", "Trajectory", "data", "quadratic", "replay", "run", "theory"]
+__all__ = [
+    *optim.__all__,
+    "Problem",
+    "Trajectory",
+    "data",
+    "experiments",
+    "quadratic",
+    "replay",
+    "run",
+    "theory",
+]
 __version__ = "0.1.0"
 
 

@@ -38,7 +38,7 @@ PANELS = (
     Registered("01", SweepPanel, {"lr_max": 0.3}),
     Registered("02", SmoothingPanel, {"beta": 0.9}),
     Registered("03", MomentumPanel, {"lr": 0.01, "momentum": 0.63}),
-    Registered("03", RollingPanel, {"momentum": 0.5}),
+    Registered("03", RollingPanel, {"momentum": 0.9}),
     Registered("04", StallPanel, {"alpha": 0.99, "size": 10.0, "length": 50, "lr": 0.01}),
     Registered("05", AdamMemoryPanel, {"beta2": 0.999, "beta1": 0.0, "size": 1e5, "at": 90_000}),
     Registered("05", SwatsPanel, {"switch_at": 20}),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ipywidgets as w
 
-from ..experiments import check_count, check_positive, descent, sweep
+from ..experiments import Descent, check_count, check_positive, descent, sweep
 from ..plots.descent import DescentFigure, SweepFigure
 from .controls import log_values, steps_slider, value_presets, value_slider
 from .panel import Panel
@@ -31,6 +31,7 @@ class LearningRatePanel(Panel):
         self.max_iterations = check_count("max_iterations", max_iterations)
         check_count("iterations", iterations, 1, self.max_iterations)
         self.x0 = x0
+        self._last = None  # the last result: its run is reused while lr stays
         lr_slider = value_slider("learning rate", log_values(*LR_RANGE, exact=COURSE_LRS), lr)
         it_slider, play, link = steps_slider("iterations", iterations, 1, self.max_iterations)
         log_box = w.Checkbox(value=False, description="log-scale loss", indent=False)
@@ -45,13 +46,14 @@ class LearningRatePanel(Panel):
         return DescentFigure(curvature=self.curvature, lr_range=LR_RANGE)
 
     def compute(self):
-        return descent(
-            self.value("lr"),
-            self.value("iterations"),
-            log_loss=self.value("log_loss"),
-            x0=self.x0,
-            max_iterations=self.max_iterations,
-            curvature=self.curvature,
+        lr = self.value("lr")
+        last = self._last
+        if last is None or last.lr != lr:  # the iterations and the log toggle reuse the run
+            last = self._last = descent(
+                lr, 1, x0=self.x0, max_iterations=self.max_iterations, curvature=self.curvature
+            )
+        return Descent(
+            lr, self.value("iterations"), self.curvature, last.run, self.value("log_loss")
         )
 
 
