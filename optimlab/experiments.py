@@ -212,12 +212,19 @@ class Stall:
     recovered: dict  # name -> steps after the burst to half speed, or None
 
 
-def stall(alpha, size, length, lr, steps=500) -> Stall:
-    """Replay Adagrad(lr) and RMSprop(lr, alpha) on ``burst_stream(size, length, steps)``."""
+def stall_references(alpha, lr, steps=500) -> dict:
+    """Adagrad(lr) and RMSprop(lr, alpha) replayed on ``steps`` gradients 1 (no burst)."""
+    opts = {"Adagrad": Adagrad(lr=lr), "RMSProp": RMSprop(lr=lr, alpha=alpha)}
+    return {k: replay(o, np.ones(steps)).x for k, o in opts.items()}
+
+
+def stall(alpha, size, length, lr, steps=500, references=None) -> Stall:
+    """Replay Adagrad(lr) and RMSprop(lr, alpha) on ``burst_stream(size, length, steps)``;
+    ``references``: ``stall_references(alpha, lr, steps)`` if already computed."""
     grads = burst_stream(size, length, steps)
     opts = {"Adagrad": Adagrad(lr=lr), "RMSProp": RMSprop(lr=lr, alpha=alpha)}
     runs = {k: replay(o, grads).x for k, o in opts.items()}
-    refs = {k: replay(o, np.ones(steps)).x for k, o in opts.items()}
+    refs = references if references is not None else stall_references(alpha, lr, steps)
     recovered = {k: recovery(runs[k], refs[k], grads, length) for k in opts}
     return Stall(float(alpha), float(size), int(length), float(lr), grads, runs, refs, recovered)
 

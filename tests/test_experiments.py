@@ -78,3 +78,12 @@ def test_experiments_load_numpy_only():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_stall_with_given_references_is_the_same():
+    a = E.stall(0.9, 10.0, 50, 0.01)
+    b = E.stall(0.9, 10.0, 50, 0.01, references=E.stall_references(0.9, 0.01))
+    for name in ("Adagrad", "RMSProp"):
+        np.testing.assert_array_equal(a.references[name], b.references[name])
+        np.testing.assert_array_equal(a.runs[name], b.runs[name])
+    assert a.recovered == b.recovered and a.recovered["Adagrad"] is None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..experiments import stall
+from ..experiments import stall, stall_references
 from ..plots.adaptive import StallFigure
 from .controls import log_values, preset_buttons, value_slider
 from .panel import Panel
@@ -22,6 +22,7 @@ class StallPanel(Panel):
             "length": value_slider("burst length", range(1, 201), length, "{:.0f}"),
             "lr": value_slider("learning rate", log_values(1e-3, 1.0, 10, (0.01, 0.1)), lr),
         }
+        self._references = (None, None)  # ((alpha, lr), the runs without the burst)
         c = controls
         cases = [
             ("no burst", {c["size"]: 1.0}),
@@ -35,10 +36,8 @@ class StallPanel(Panel):
         return StallFigure(STEPS)
 
     def compute(self):
-        return stall(
-            self.value("alpha"),
-            self.value("size"),
-            int(self.value("length")),
-            self.value("lr"),
-            STEPS,
-        )
+        alpha, lr = self.value("alpha"), self.value("lr")
+        if self._references[0] != (alpha, lr):  # the burst's sliders reuse the no-burst runs
+            self._references = ((alpha, lr), stall_references(alpha, lr, STEPS))
+        size, length = self.value("size"), int(self.value("length"))
+        return stall(alpha, size, length, lr, STEPS, references=self._references[1])
