@@ -23,7 +23,6 @@ import matplotlib
 matplotlib.use("module://ipympl.backend_nbagg")
 
 import ipywidgets as w  # noqa: E402
-import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 import optimlab as ol  # noqa: E402
@@ -95,18 +94,6 @@ def values_of(control):
     return spread(list(range(control.min, control.max + 1)))
 
 
-# (notebook, panel factory): every slider, box and toggle of each panel is driven
-PANELS = [
-    ("01", lambda: ol.widgets.LearningRatePanel(lr=0.2, iterations=20)),
-    ("01", lambda: ol.widgets.SweepPanel(lr_max=0.3)),
-    ("02", lambda: ol.widgets.SmoothingPanel(beta=0.9)),
-    ("03", lambda: ol.widgets.MomentumPanel(lr=0.01, momentum=0.63)),
-    ("04", lambda: ol.widgets.StallPanel()),
-    ("05", lambda: ol.widgets.AdamMemoryPanel()),
-    ("05", lambda: ol.widgets.SwatsPanel()),
-]
-
-
 def pct(xs, q):
     return float(np.percentile(xs, q))
 
@@ -119,8 +106,8 @@ def main():
     print(header)
     print("-" * len(header))
     worst = 0.0
-    for nb, make in PANELS:
-        panel = make()
+    for registered in ol.widgets.PANELS:  # every registered panel, with its notebook's arguments
+        nb, panel = registered.notebook, registered.make()
         sink = FrameSink(panel.fig.canvas)
         for name, control in panel.controls.items():
             if isinstance(control, w.Play) or not hasattr(control, "value"):
@@ -137,7 +124,7 @@ def main():
                 f"{statistics.median(ref):>10.1f} {pct(ref, 95):>8.1f} "
                 f"{ratio:>8.2f}  {'ok' if ratio <= TARGET else 'MISSED'}"
             )
-        plt.close(panel.fig)
+        panel.close()
     print(f"worst p95/reference-median: {worst:.2f} (target <= {TARGET})")
 
 

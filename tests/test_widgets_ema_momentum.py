@@ -1,7 +1,9 @@
-"""Notebooks 02 and 03's panels, driven headless over every control value."""
+"""Notebooks 02 and 03's panels, driven headless over their control values (a sample by
+default, every value with OPTIMLAB_EXHAUSTIVE=1)."""
 
 import numpy as np
 import pytest
+from panel_driver import sample
 
 import optimlab as ol
 from optimlab import theory as T
@@ -22,7 +24,7 @@ def test_smoothing_panel_over_every_beta_and_both_corrections():
     ylim = fig.ax.get_ylim()
     for corrected in (False, True):
         panel.controls["bias_correction"].value = corrected
-        for beta in betas:
+        for beta in sample(betas, 25):
             panel.controls["beta"].value = beta
             np.testing.assert_array_equal(fig.ema_line.get_ydata(), T.ema(reading, beta, corrected))
             note = fig.note.get_text()
@@ -64,7 +66,8 @@ def check_momentum_view(panel, damp_on, nesterov):
     lr, m = panel.controls["lr"].value, panel.controls["momentum"].value
     damp = m if damp_on else 0.0
     t = ol.run(ol.SGD(lr=lr, momentum=m, dampening=damp, nesterov=nesterov and m > 0), P, 2.0, 100)
-    np.testing.assert_array_equal(fig.loss_line.get_ydata(), np.where(t.loss > 0, t.loss, np.nan))
+    shown = np.where((t.loss > 0) & (t.loss <= 1e6), t.loss, np.nan)  # above 1e6: the legend
+    np.testing.assert_array_equal(fig.loss_line.get_ydata(), shown)
     r = float(T.momentum_radius(lr, m, 8.0, damp, nesterov))
     assert fig.r_marker.get_data()[1][0] == pytest.approx(min(r, 1.5))
     assert fig.map_marker.get_data()[0][0] == pytest.approx(np.log10(lr))
@@ -77,11 +80,11 @@ def test_momentum_panel_over_every_lr_and_m(momentum_panel):
     lrs = [v for _, v in c["lr"].options]
     ms = [v for _, v in c["momentum"].options]
     assert 0.01 in lrs and 0.03 in lrs and ms[0] == 0.0 and ms[-1] == 0.99 and 0.63 in ms
-    for lr in lrs:
+    for lr in sample(lrs, 20):
         c["lr"].value = lr
         check_momentum_view(momentum_panel, False, False)
     c["lr"].value = 0.01
-    for m in ms:
+    for m in sample(ms, 20):
         c["momentum"].value = m
         check_momentum_view(momentum_panel, False, False)
 
@@ -129,3 +132,44 @@ def test_momentum_critical_damping_marked(momentum_panel):
     m_star, best = fig.r_best.get_data()[0][0], fig.r_best.get_data()[1][0]
     assert m_star == pytest.approx(0.5143, abs=1e-4) and best == pytest.approx(0.7172, abs=1e-4)
     assert "m* = 0.514, radius 0.717" in fig.r_note.get_text()
+
+
+def test_markers_stay_whole_at_the_sliders_ends():
+    with ol.widgets.MomentumPanel(lr=0.5, momentum=0.99) as panel:
+        fig = panel.figure
+        fig.fig.canvas.draw()
+        r = fig.fig.canvas.get_renderer()
+        for marker, ax in ((fig.r_marker, fig.ax_r), (fig.map_marker, fig.ax_map)):
+            box, frame = marker.get_window_extent(r), ax.get_window_extent(r)
+            assert frame.x0 <= box.x0 and box.x1 <= frame.x1
+            assert frame.y0 <= box.y0 and box.y1 <= frame.y1
+
+
+def test_smallest_note_is_off_the_axis_line():
+    with ol.widgets.MomentumPanel(lr=0.5, momentum=0.5) as panel:
+        note = panel.figure.r_note
+        assert note.get_text().startswith("▼ smallest")
+        panel.fig.canvas.draw()
+        r = panel.fig.canvas.get_renderer()
+        ax_box = panel.figure.ax_r.get_window_extent(r)
+        assert note.get_window_extent(r).y0 > ax_box.y0 + 0.5 * ax_box.height  # in the top strip
+
+
+@pytest.mark.parametrize("kwargs", [{"curvature": -8.0}, {"curvature": 0}])
+def test_momentum_panel_arguments_are_checked(kwargs):
+    with pytest.raises(ValueError, match="^curvature must be a finite number > 0"):
+        ol.widgets.MomentumPanel(**kwargs)
+
+
+def test_rolling_panel_over_m():
+    with ol.widgets.RollingPanel(momentum=0.0) as panel:
+        for m in sample([v for _, v in panel.controls["momentum"].options], 12):
+            panel.controls["momentum"].value = m
+            expected = ol.experiments.rolling(m).rolling
+            np.testing.assert_array_equal(panel.figure.path.get_xdata(), expected.x)
+            assert f"m = {m:g}: ends at x = {expected.x[-1]:.3f}" in panel.figure.title.get_text()
+        # the walkthrough: plain descent stays in the shallow minimum, m = 0.9 rolls over
+        panel.controls["momentum"].value = 0.9
+        assert "deep minimum" in panel.figure.title.get_text()
+        panel.controls["momentum"].value = 0.0
+        assert "shallow minimum" in panel.figure.title.get_text()

@@ -12,19 +12,21 @@ ADAGRAD, RMSPROP, PLAIN = "tab:orange", "tab:blue", "0.35"
 class StallFigure(LiveFigure):
     """A gradient stream that is large for a while and small afterwards: the effective
     learning rate of Adagrad and RMSProp per step (as a multiple of lr, log scale), and the
-    parameter's path. Dashed: the same optimizers on the stream without the burst."""
+    parameter's path. Dashed: the same optimizers on the stream without the burst. Legends sit
+    in a strip above the data; the recovery note is the title's second line."""
 
     def __init__(self, steps: int):
-        super().__init__((9.0, 3.8), left=0.08, right=0.98, bottom=0.14, top=0.8, wspace=0.28)
+        super().__init__((9.0, 4.2), left=0.08, right=0.98, bottom=0.13, top=0.78, wspace=0.28)
         self.steps = steps
         ax_lr, ax_x = self.fig.subplots(1, 2)
         self.ax_lr, self.ax_x = ax_lr, ax_x
-        self.title = self.dynamic(self.fig.suptitle("", fontsize=11, y=0.975))
+        self.title = self.dynamic(self.fig.suptitle("", fontsize=11, y=0.985, va="top"))
         ax_lr.set_yscale("log")
-        ax_lr.set_ylim(1e-5, 30)
+        ax_lr.set_ylim(1e-5, 1e5)  # the data stay below ~32; above: the legend
+        ax_lr.set_yticks([1e-4, 1e-2, 1e0])
         ax_lr.set_xlim(0, steps)
         ax_lr.set_xlabel("step t")
-        ax_lr.set_title("effective learning rate / lr  (|Δx|/(lr·|g|))", fontsize=10)
+        ax_lr.set_title("effective lr / lr = |Δx|/(lr·|g|)", fontsize=11)
         ax_lr.grid(alpha=0.3)
         self.burst = self.dynamic(ax_lr.axvspan(0, 1, color="0.9", zorder=0))
         self.lines = {}
@@ -33,46 +35,52 @@ class StallFigure(LiveFigure):
             (dashed,) = ax_lr.plot([], [], color=color, lw=1, ls="--")
             self.lines[name] = (solid, dashed)
         ax_lr.plot([], [], color="0.4", lw=1, ls="--", label="without the burst")
-        ax_lr.legend(fontsize=8, frameon=False, loc="upper right")  # before the lines animate
+        ax_lr.legend(
+            fontsize=10,
+            frameon=False,
+            loc="upper right",
+            ncol=2,
+            borderaxespad=0.2,
+            columnspacing=1.0,
+            handlelength=1.5,
+        )  # before the lines animate; fmt: skip
         for pair in self.lines.values():
             self.dynamic(*pair)
-        self.note = self.dynamic(
-            ax_lr.text(
-                0.98, 0.04, "", transform=ax_lr.transAxes, ha="right", va="bottom", fontsize=9
-            )
-        )
         ax_x.set_xlabel("step t")
-        ax_x.set_title("parameter x_t (the gradient pushes it down)", fontsize=10)
+        ax_x.set_title("parameter $x_t$ (pushed down)", fontsize=11)
         ax_x.grid(alpha=0.3)
         self.paths = {}
         for name, color in (("Adagrad", ADAGRAD), ("RMSProp", RMSPROP)):
             self.paths[name] = ax_x.plot([], [], color=color, lw=2, label=name)[0]
-        ax_x.legend(fontsize=8, frameon=False, loc="upper right")
+        ax_x.legend(fontsize=10, frameon=False, loc="upper right", ncol=2, borderaxespad=0.2)
         self.dynamic(ax_x)  # its limits follow the runs
 
-    def show(
-        self, runs: dict, references: dict, grads, lr: float, burst_steps: int, recovered: dict
-    ):
-        """``runs`` and ``references``: name → x trajectory (steps + 1 points) with and
-        without the burst; ``recovered``: name → steps after the burst until the effective lr
-        is back to half its no-burst value (None: not within the stream)."""
+    def show(self, result) -> None:
+        """Draw an ``experiments.Stall`` result: the runs with and without the burst, and how
+        many steps after the burst each is back to half its no-burst speed."""
         t = np.arange(1, self.steps + 1)
-        lr_scale = lr
+        lr, grads = result.lr, result.grads
         for name, (solid, dashed) in self.lines.items():
-            solid.set_data(t, np.abs(np.diff(runs[name])) / (lr_scale * np.abs(grads)))
-            dashed.set_data(t, np.abs(np.diff(references[name])) / lr_scale)
-            self.paths[name].set_data(np.arange(self.steps + 1), runs[name])
-        self.ax_x.relim()
-        self.ax_x.autoscale_view()
+            solid.set_data(t, np.abs(np.diff(result.runs[name])) / (lr * np.abs(grads)))
+            dashed.set_data(t, np.abs(np.diff(result.references[name])) / lr)
+            self.paths[name].set_data(np.arange(self.steps + 1), result.runs[name])
+        lo = min(float(np.min(x)) for x in result.runs.values())
+        span = -lo or 1.0
+        self.ax_x.set_xlim(0, self.steps)
+        self.ax_x.set_ylim(lo - 0.05 * span, 0.05 * span + 0.3 * span)  # top: the legend
         self.burst.set_x(0.5)
-        self.burst.set_width(burst_steps)
-        lines = []
-        for name, k in recovered.items():
-            lines.append(
-                f"{name}: "
-                + ("never back to half speed" if k is None else f"half speed again {k} steps after")
-            )
-        self.note.set_text("\n".join(lines))
+        self.burst.set_width(result.length)
+        notes = [
+            f"{name}: "
+            + ("never back to half speed" if k is None else f"half speed again {k} steps after")
+            for name, k in result.recovered.items()
+        ]
+        steps = "step" if result.length == 1 else "steps"
+        self.title.set_text(
+            f"burst: gradient {result.size:g} for {result.length} {steps}, then 1;  "
+            f"lr = {lr:g}, RMSProp alpha = {result.alpha:g} "
+            f"(memory 1/(1 − alpha) = {1 / (1 - result.alpha):.0f} steps)\n" + ";  ".join(notes)
+        )
 
 
 def fit_figure(
@@ -87,7 +95,7 @@ def fit_figure(
 ):
     """Loss contours of the linear fit y = 3x + 300 in (w, b), with the paths of several
     optimizers (left), and the same after standardising x (right)."""
-    fig = new_figure((9.0, 3.9), left=0.08, right=0.98, bottom=0.14, top=0.86, wspace=0.3)
+    fig = new_figure((9.0, 4.4), left=0.08, right=0.98, bottom=0.24, top=0.92, wspace=0.3)
     axes = fig.subplots(1, 2)
     colors = ("0.3", ADAGRAD, RMSPROP, "tab:green")
     for ax, prob, rs, tgt, (wl, bl), title in (
@@ -111,6 +119,12 @@ def fit_figure(
         ax.set_ylim(*bl)
         ax.set_xlabel("slope w")
         ax.set_ylabel("intercept b")
-        ax.set_title(title, fontsize=10)
-        ax.legend(fontsize=7.5, frameon=False, loc="lower right")
+        ax.set_title(title, fontsize=11)
+    # one legend for both, below the axes: off the paths
+    entries = {}
+    for ax in axes:
+        for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
+            entries.setdefault(label, handle)
+    fig.legend(entries.values(), entries.keys(), loc="lower center", ncol=3, fontsize=10,
+               frameon=False)  # fmt: skip
     return fig

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..theory import ema, ema_lag, ema_weights, ema_window
+from ..theory import ema_lag, ema_weights, ema_window
 from .figure import LiveFigure, new_figure
 
 RAW_COLOR = "0.65"
@@ -30,7 +30,7 @@ def weights_figure(betas=(0.9,), n: int = 100):
     ax.set_xlim(0, n - 1)
     ax.set_ylim(0, None)
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=9, frameon=False)
+    ax.legend(fontsize=10, frameon=False)
     title = "weights of an exponentially weighted average"
     ax.set_title(title if len(betas) > 1 else f"{title}, β = {betas[0]:g}", fontsize=11)
     return fig
@@ -41,41 +41,42 @@ class SmoothingFigure(LiveFigure):
 
     Two vertical lines mark the peak of the seasonal curve and of its EMA: the gap between them
     is the lag, which grows with β. The EMA without bias correction starts from v₀ = 0 and
-    rises slowly from there; with it, it starts on the data.
+    rises slowly from there; with it, it starts on the data. The legend and the note sit in a
+    strip above the data, which the peak lines do not reach.
     """
 
     def __init__(self, day, reading, season):
-        super().__init__((9.0, 3.9), left=0.08, right=0.98, bottom=0.13, top=0.86)
+        super().__init__((9.0, 4.0), left=0.08, right=0.98, bottom=0.13, top=0.9)
         self.day, self.reading, self.season = day, reading, season
         ax = self.fig.subplots()
         self.ax = ax
         ax.plot(day, reading, ".", color=RAW_COLOR, ms=3, label="daily reading $\\theta_t$")
         ax.plot(day, season, color=SEASON_COLOR, lw=1.2, ls="--", label="seasonal curve")
         self.peak_day = float(day[np.argmax(season)])
-        ax.axvline(self.peak_day, color=SEASON_COLOR, lw=1, alpha=0.7)
-        ax.set_xlim(day[0], day[-1])
         lo, hi = float(reading.min()), float(reading.max())
-        ax.set_ylim(min(lo, 0) - 1, hi + 0.25 * (hi - lo))
+        lo, hi = min(lo, 0) - 1, hi + 1
+        ax.plot([self.peak_day] * 2, [lo, hi], color=SEASON_COLOR, lw=1, alpha=0.7)
+        ax.set_xlim(day[0], day[-1])
+        ax.set_ylim(lo, lo + (hi - lo) / 0.7)  # the top 30%: legend and note
         ax.set_xlabel("day t")
         ax.set_ylabel("temperature-like reading")
         ax.grid(alpha=0.3)
         (self.ema_line,) = ax.plot([], [], color=EMA_COLOR, lw=2.2, label="EMA $v_t$")
-        ax.legend(loc="upper left", fontsize=9, frameon=False, ncol=3)
+        ax.legend(loc="upper left", fontsize=10, frameon=False, ncol=2)
         self.dynamic(self.ema_line)
-        self.lag_line = self.dynamic(ax.axvline(0, color=EMA_COLOR, lw=1, alpha=0.7))
+        self.lag_line = self.dynamic(ax.plot([0, 0], [lo, hi], color=EMA_COLOR, lw=1, alpha=0.7)[0])
         self.note = self.dynamic(
-            ax.text(0.99, 0.96, "", transform=ax.transAxes, ha="right", va="top", fontsize=10)
+            ax.text(0.99, 0.97, "", transform=ax.transAxes, ha="right", va="top", fontsize=10)
         )
         ax.set_title("$v_t = \\beta\\, v_{t-1} + (1-\\beta)\\,\\theta_t$", fontsize=11, loc="left")
         self.title = self.dynamic(ax.set_title("", fontsize=11, loc="right"))
 
-    def show(self, beta: float, bias_correction: bool) -> None:
-        v = ema(self.reading, beta, bias_correction)
+    def show(self, result) -> None:
+        """Draw an ``experiments.Smoothing`` result."""
+        beta, v, lag = result.beta, result.v, result.lag
         self.ema_line.set_data(self.day, v)
-        smooth = ema(self.season, beta, bias_correction)
-        lag = float(self.day[np.argmax(smooth)]) - self.peak_day
         self.lag_line.set_xdata([self.peak_day + lag] * 2)
-        corrected = "with bias correction" if bias_correction else "no bias correction"
+        corrected = "with bias correction" if result.bias_correction else "no bias correction"
         self.title.set_text(f"β = {beta:g}, {corrected}")
         self.note.set_text(
             f"window 1/(1−β) ≈ {ema_window(beta):.1f} days\n"

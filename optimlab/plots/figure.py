@@ -7,6 +7,8 @@ import io
 import matplotlib.pyplot as plt
 import numpy as np
 
+from .style import dpi
+
 
 def new_figure(figsize: tuple[float, float], **adjust) -> plt.Figure:
     """A figure of fixed layout.
@@ -15,9 +17,14 @@ def new_figure(figsize: tuple[float, float], **adjust) -> plt.Figure:
     next to its controls) and its toolbar, header and footer are hidden, so a projected notebook
     shows the plot alone. Margins are fixed with ``adjust`` (``subplots_adjust`` keywords) instead
     of a layout engine: a layout engine would run again on every redraw of a slider.
+
+    The figure has the current backend's canvas but is not registered with pyplot (no figure
+    number, no "more than 20 figures" warning): its owner closes it (``LiveFigure.close``), or
+    garbage collection frees it. It is drawn at ``style.dpi()`` (projector mode enlarges it).
     """
     with plt.ioff():
-        fig = plt.figure(figsize=figsize, dpi=100)
+        manager = plt.new_figure_manager(0, figsize=figsize, dpi=dpi())
+    fig = manager.canvas.figure
     canvas = fig.canvas
     for flag in ("toolbar_visible", "header_visible", "footer_visible", "resizable"):
         if hasattr(canvas, flag):
@@ -73,6 +80,15 @@ class LiveFigure:
         # is current, so say so: otherwise pyplot draws all "stale" figures after every
         # message from the browser, and each of those draws would stale the figure again
         self.fig.stale = False
+
+    def close(self) -> None:
+        """Release the canvas (under ipympl, close its widget) and forget the artists."""
+        canvas = self.fig.canvas
+        if hasattr(canvas, "close"):  # ipympl: the canvas is a widget
+            canvas.close()
+        plt.close(self.fig)  # in case it was registered with pyplot after all
+        self._dynamic.clear()
+        self._background = None
 
     def forget(self, artist) -> None:
         """Stop redrawing ``artist`` (before removing it from the figure)."""

@@ -21,12 +21,14 @@ def log_values(lo: float, hi: float, per_decade: int = 20, exact=(), keep_out: f
 
 
 def value_slider(description: str, values, value, fmt="{:g}") -> w.SelectionSlider:
-    """A slider over the given values only: every position is a valid, exactly known number."""
+    """A slider over the given values only: every position is a valid, exactly known number.
+    ``fmt``: a format string or a function of the value, for the readout."""
     values = [float(v) for v in values]
+    label = fmt if callable(fmt) else fmt.format
     if value not in values:
         raise ValueError(f"{description} slider: start value {value!r} is not among its values")
     return w.SelectionSlider(
-        options=[(fmt.format(v), v) for v in values],
+        options=[(label(v), v) for v in values],
         value=value,
         description=description,
         continuous_update=True,
@@ -61,7 +63,8 @@ def _apply(settings: dict) -> None:
 
 
 def steps_slider(description: str, value: int, lo: int, hi: int, interval_ms: int = 150):
-    """An integer slider with a Play control that steps it (linked in the browser)."""
+    """An integer slider with a Play control that steps it (linked in the browser); returns
+    (slider, play, link)."""
     slider = w.IntSlider(
         value=value,
         min=lo,
@@ -80,5 +83,10 @@ def steps_slider(description: str, value: int, lo: int, hi: int, interval_ms: in
         description="Play",
         tooltip="step through the iterations",
     )
-    w.jslink((play, "value"), (slider, "value"))
-    return slider, play
+    link = w.jslink((play, "value"), (slider, "value"))
+    return slider, play, link
+
+
+def thousands(v: float) -> str:
+    """A readout that keeps one style over decades: 1.8, 10, 100,000, 1,000,000."""
+    return f"{v:,.0f}" if v >= 10 else f"{v:g}"

@@ -6,6 +6,7 @@ import ipywidgets as w
 import numpy as np
 
 from ..data import daily_temperature
+from ..experiments import smoothing
 from ..plots.ema import SmoothingFigure
 from .controls import value_presets, value_slider
 from .panel import Panel
@@ -26,5 +27,5 @@ class SmoothingPanel(Panel):
     def new_figure(self):
         return SmoothingFigure(*self.data)
 
-    def show(self, figure, fresh=False):
-        figure.show(self.value("beta"), self.value("bias_correction"))
+    def compute(self):
+        return smoothing(*self.data, self.value("beta"), self.value("bias_correction"))

@@ -1,19 +1,22 @@
-"""Notebook 03's panel: momentum on the course's parabola."""
+"""Notebook 03's panels: momentum on the course's parabola, and rolling through a shallow
+minimum."""
 
 from __future__ import annotations
 
 import ipywidgets as w
 import numpy as np
 
+from ..experiments import check_positive, momentum, phase_diagram, rolling
 from ..optim import SGD
-from ..plots.momentum import MomentumFigure
+from ..plots.momentum import MomentumFigure, RollingFigure
 from ..problems import quadratic
 from ..run import run
-from .controls import log_values, preset_buttons, value_slider
+from .controls import log_values, preset_buttons, value_presets, value_slider
 from .panel import Panel
 
 STEPS = 100
 X0 = 2.0
+MOMENTA = np.round(np.arange(0, 0.9901, 0.01), 2)
 
 
 class MomentumPanel(Panel):
@@ -25,10 +28,10 @@ class MomentumPanel(Panel):
     changes nothing (g + 0·b = g), and the run is plain gradient descent."""
 
     def __init__(self, lr: float = 0.01, momentum: float = 0.63, curvature: float = 8.0):
-        self.curvature = curvature
-        self.problem = quadratic(curvature / 2)
+        self.curvature = check_positive("curvature", curvature)
+        self._phases = {}  # (dampening_on, nesterov) -> phase diagram: two toggles, four maps
         lr_slider = value_slider("learning rate", log_values(1e-3, 0.5, exact=(0.01, 0.03)), lr)
-        m_slider = value_slider("momentum m", np.round(np.arange(0, 0.9901, 0.01), 2), momentum)
+        m_slider = value_slider("momentum m", MOMENTA, momentum)
         nesterov = w.Checkbox(value=False, description="Nesterov", indent=False)
         damp = w.Checkbox(value=False, description="dampening = m", indent=False)
         nesterov.observe(lambda c: setattr(damp, "disabled", c["new"]), names="value")
@@ -49,18 +52,43 @@ class MomentumPanel(Panel):
         )
 
     def references(self) -> dict:
-        return {
-            f"lr {lr:g}, no momentum": run(SGD(lr=lr), self.problem, X0, STEPS)
-            for lr in (0.01, 0.03)
-        }
+        problem = quadratic(self.curvature / 2)
+        return {f"lr {lr:g}, m 0": run(SGD(lr=lr), problem, X0, STEPS) for lr in (0.01, 0.03)}
 
     def new_figure(self):
         return MomentumFigure(self.references(), self.curvature, steps=STEPS)
 
-    def show(self, figure, fresh=False):
-        lr, m = self.value("lr"), self.value("momentum")
+    def compute(self):
         damp_on = self.value("dampening")
         nesterov = self.value("nesterov") and not damp_on
-        opt = SGD(lr=lr, momentum=m, dampening=m if damp_on else 0.0, nesterov=nesterov and m > 0)
-        figure.set_map(damp_on, nesterov)
-        figure.show(run(opt, self.problem, X0, STEPS), lr, m, damp_on, nesterov)
+        key = (damp_on, nesterov)
+        if key not in self._phases:
+            self._phases[key] = phase_diagram(damp_on, nesterov, self.curvature)
+        return momentum(
+            self.value("lr"),
+            self.value("momentum"),
+            dampening_on=damp_on,
+            nesterov=nesterov,
+            steps=STEPS,
+            x0=X0,
+            curvature=self.curvature,
+            phase=self._phases[key],
+        )
+
+
+class RollingPanel(Panel):
+    """Seed 001's picture, live: plain gradient descent and momentum m (lr 0.01, 300 steps)
+    on the tilted double well from x0 = 2; an m slider shows which momenta roll over the bump
+    into the deep minimum."""
+
+    def __init__(self, momentum: float = 0.9, tilt: float = 0.3):
+        self.tilt = float(tilt)
+        slider = value_slider("momentum m", MOMENTA, momentum)
+        presets = value_presets(slider, (0.0, 0.5, 0.9), "try m:")
+        super().__init__({"momentum": slider}, [slider, presets])
+
+    def new_figure(self):
+        return RollingFigure(rolling(0.0, tilt=self.tilt))
+
+    def compute(self):
+        return rolling(self.value("momentum"), tilt=self.tilt)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import base64
+import weakref
 
 import ipywidgets as w
-import matplotlib.pyplot as plt
 
 
 class Panel:
@@ -17,50 +17,82 @@ class Panel:
     where no kernel runs (GitHub, nbviewer, a static HTML export), a PNG of the figure as it was
     when displayed.
 
-    A subclass says how to build its figure (``new_figure``) and how to show the controls'
-    current values on a figure (``show``); every change of a control calls ``show`` on the live
-    figure and redraws what changed.
+    The contract: a subclass says how to build its figure (``new_figure``) and how to turn its
+    controls' current values into one result (``compute``: numbers from ``optimlab.experiments``);
+    every change of a control draws that result on the live figure (``figure.show(result)``,
+    titles and notes included) and redraws what changed.
+
+    A panel owns its figure and widgets: ``close()`` (or leaving a ``with`` block) releases
+    them, and so does garbage collection of a panel that is neither referenced nor displayed
+    (the controls hold the panel only weakly; a displayed panel lives as long as its widget).
     """
 
-    def __init__(self, controls: dict, rows: list):
+    def __init__(self, controls: dict, rows: list, owned=()):
         self.figure = self.new_figure()
         self.fig = self.figure.fig
         self.controls = controls
         children = list(rows)
-        if isinstance(self.fig.canvas, w.DOMWidget):  # ipympl: the canvas itself is a widget
-            children.append(self.fig.canvas)
+        canvas = self.fig.canvas
+        if isinstance(canvas, w.DOMWidget):  # ipympl: the canvas itself is a widget
+            children.append(canvas)
         self.widget = w.VBox(children)
+        update = weakref.WeakMethod(self.update)
+
+        def on_change(change):
+            method = update()
+            if method is not None:
+                method(change)
+
         for control in controls.values():
             if hasattr(control, "value") and not isinstance(control, w.Play):
-                control.observe(self.update, names="value")
+                control.observe(on_change, names="value")
+        widgets = [self.widget, *_tree(self.widget), *controls.values(), *owned]
+        self._release = weakref.finalize(self, _release, self.figure, widgets)
         self.update()
 
     def new_figure(self):
         raise NotImplementedError
 
-    def show(self, figure, fresh: bool = False) -> None:
-        """Put the numbers for the controls' current values on ``figure``; ``fresh``: recompute
-        everything, as a new figure would (no cached run)."""
+    def compute(self):
+        """The result for the controls' current values (what ``figure.show`` draws)."""
         raise NotImplementedError
 
     def value(self, name: str):
         return self.controls[name].value
 
     def update(self, change=None) -> None:
-        self.show(self.figure)
+        self.figure.show(self.compute())
         self.figure.redraw()
+
+    def close(self) -> None:
+        """Release the figure and close the widgets (idempotent)."""
+        self._release()
+
+    @property
+    def closed(self) -> bool:
+        return not self._release.alive
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
     def render_from_scratch(self) -> bytes:
         """The same picture built the slow way, as ``interact`` with the inline backend does on
-        every event: a new figure, everything recomputed, rendered to PNG (the benchmark's
+        every event: a new figure, the result computed, rendered to PNG (the benchmark's
         reference)."""
         figure = self.new_figure()
-        self.show(figure, fresh=True)
-        png = figure.png()
-        plt.close(figure.fig)
-        return png
+        try:
+            figure.show(self.compute())
+            return figure.png()
+        finally:
+            figure.close()
 
     def _repr_mimebundle_(self, include=None, exclude=None):
+        if self.closed:
+            return {"text/plain": repr(self) + " (closed)"}
+        self.widget._optimlab_panel = self  # on screen: live as long as the widget
         data = self.widget._repr_mimebundle_(include=include, exclude=exclude) or {}
         data["image/png"] = base64.b64encode(self.figure.png()).decode("ascii")
         data["text/plain"] = repr(self)
@@ -73,3 +105,15 @@ class Panel:
             if hasattr(c, "value") and not isinstance(c, w.Play)
         )
         return f"{type(self).__name__}({values})"
+
+
+def _tree(widget):
+    for child in getattr(widget, "children", ()):
+        yield child
+        yield from _tree(child)
+
+
+def _release(figure, widgets) -> None:
+    figure.close()
+    for widget in widgets:
+        widget.close()
