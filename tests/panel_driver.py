@@ -190,8 +190,8 @@ def data_under_notes(figure) -> list[str]:
         ]
         if not boxes:
             continue
-        clip = ax.get_window_extent(renderer)
         for line in ax.lines:
+            clip = line.get_clip_box() or ax.get_window_extent(renderer)  # where it is drawn
             if line.get_transform() != ax.transData:
                 continue
             xy = np.column_stack(

@@ -169,10 +169,12 @@ def test_stall_presets_and_singular_title():
         assert "for 1 step," in panel.figure.title.get_text()
         presets = {b.description: b for b in panel.widget.children[-1].children
                    if hasattr(b, "click")}  # fmt: skip
-        presets["short memory 0.9"].click()
+        presets["alpha 0.9"].click()
         c = panel.controls
         assert (c["alpha"].value, c["size"].value, c["length"].value) == (0.9, 10.0, 50.0)
         assert "RMSProp: half speed again" in panel.figure.title.get_text()
+        presets["alpha 0.999"].click()
+        assert "RMSProp: never back to half speed" in panel.figure.title.get_text()
         presets["no burst"].click()
         assert c["size"].value == 1.0
 

@@ -131,7 +131,7 @@ def test_momentum_critical_damping_marked(momentum_panel):
     fig = momentum_panel.figure
     m_star, best = fig.r_best.get_data()[0][0], fig.r_best.get_data()[1][0]
     assert m_star == pytest.approx(0.5143, abs=1e-4) and best == pytest.approx(0.7172, abs=1e-4)
-    assert "m* = 0.514, radius 0.717" in fig.r_note.get_text()
+    assert "m* = 0.514\nradius 0.717" in fig.r_note.get_text()
 
 
 def test_markers_stay_whole_at_the_sliders_ends():

@@ -6,6 +6,7 @@ Each class builds its figure once; ``show(result)`` puts new numbers into the sa
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.transforms import Bbox, TransformedBbox
 
 from ..theory import gd_factor, gd_regime
 from .figure import LiveFigure
@@ -68,6 +69,11 @@ class DescentFigure(LiveFigure):
             ax_path.text(0, 0, "", fontsize=10, ha="center", va="bottom", visible=False, zorder=5)
             for i in range(N_LABELS)
         ]
+        # the data stay below the notes' strip: a run that leaves the view is cut at its edge
+        for ax, artists in ((ax_loss, [self.loss_line]), (ax_path, [self.path, self.points])):
+            region = TransformedBbox(Bbox([[0, 0], [1, STRIP]]), ax.transAxes)
+            for a in artists:
+                a.set_clip_box(region)
         self.exit_note = ax_path.text(
             0.5, 0.97, "", transform=ax_path.transAxes, ha="center", va="top", fontsize=10
         )

@@ -117,11 +117,11 @@ class MomentumFigure(LiveFigure):
         self.r_best.set_data([result.best_m], [result.best_radius])
         if result.critical:
             self.r_note.set_text(
-                f"▼ critical damping:\nm* = {result.best_m:.3f}, radius {result.best_radius:.3f}"
+                f"▼ critical damping\nm* = {result.best_m:.3f}\nradius {result.best_radius:.3f}"
             )
         else:
             self.r_note.set_text(
-                f"▼ smallest: m = {result.best_m:.3f},\nradius {result.best_radius:.3f}"
+                f"▼ smallest\nm = {result.best_m:.3f}\nradius {result.best_radius:.3f}"
             )
         self.map_marker.set_data([np.log10(lr)], [m])
         variant = (

@@ -24,11 +24,12 @@ class StallPanel(Panel):
         }
         self._references = (None, None)  # ((alpha, lr), the runs without the burst)
         c = controls
-        cases = [
+        burst = {c["size"]: 10.0, c["length"]: 50.0}
+        cases = [  # the notebook's cases: its defaults, and alpha's time scale both ways
             ("no burst", {c["size"]: 1.0}),
-            ("burst 10 × 50", {c["size"]: 10.0, c["length"]: 50.0, c["alpha"]: 0.99}),
-            ("short memory 0.9", {c["size"]: 10.0, c["length"]: 50.0, c["alpha"]: 0.9}),
-            ("burst 100", {c["size"]: 100.0, c["length"]: 50.0}),
+            ("10 × 50, alpha 0.99", {**burst, c["alpha"]: 0.99}),
+            ("alpha 0.9", {**burst, c["alpha"]: 0.9}),
+            ("alpha 0.999", {**burst, c["alpha"]: 0.999}),
         ]
         super().__init__(controls, [*controls.values(), preset_buttons("cases:", cases)])
 
