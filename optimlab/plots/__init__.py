@@ -2,12 +2,14 @@
 
 from .adam import MemoryFigure, SwatsFigure
 from .adaptive import StallFigure, fit_figure
+from .curvature import CurvatureFigure
 from .descent import DescentFigure, SweepFigure
 from .ema import SmoothingFigure, weights_figure
 from .figure import LiveFigure, new_figure, png
 from .momentum import MomentumFigure, landscape_figure
 
 __all__ = [
+    "CurvatureFigure",
     "DescentFigure",
     "MemoryFigure",
     "StallFigure",

@@ -12,6 +12,7 @@ from typing import NamedTuple
 from ..plots.style import projector, style
 from .adam import AdamMemoryPanel, SwatsPanel
 from .adaptive import StallPanel
+from .curvature import CurvaturePanel
 from .descent import LearningRatePanel, SweepPanel
 from .ema import SmoothingPanel
 from .momentum import MomentumPanel, RollingPanel
@@ -42,6 +43,7 @@ PANELS = (
     Registered("04", StallPanel, {"alpha": 0.99, "size": 10.0, "length": 50, "lr": 0.01}),
     Registered("05", AdamMemoryPanel, {"beta2": 0.999, "beta1": 0.0, "size": 1e5, "at": 90_000}),
     Registered("05", SwatsPanel, {"switch_at": 20}),
+    Registered("08", CurvaturePanel, {"kappa": 100.0, "angle": 30.0, "iterations": 20}),
 )
 
 __all__ = [
@@ -56,6 +58,7 @@ __all__ = [
     "StallPanel",
     "SwatsPanel",
     "SweepPanel",
+    "CurvaturePanel",
     "projector",
     "style",
 ]
