@@ -48,8 +48,14 @@ class CurvatureFigure(LiveFigure):
         for name in METHODS:
             first_order = name in ("GD", "momentum")  # long zigzags: under the others
             self.paths[name] = ax_c.plot(
-                [], [], "-", marker=MARKERS[name], color=COLORS[name], zorder=3 - first_order,
-                lw=0.8 if first_order else 1.2, ms=2.5 if first_order else 4,
+                [],
+                [],
+                "-",
+                marker=MARKERS[name],
+                color=COLORS[name],
+                zorder=3 - first_order,
+                lw=0.8 if first_order else 1.2,
+                ms=2.5 if first_order else 4,
                 alpha=0.75 if first_order else 1.0,
             )[0]
         (self.start,) = ax_c.plot([], [], "s", color="k", ms=6, zorder=4)
