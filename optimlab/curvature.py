@@ -109,7 +109,7 @@ class RosenbrockRow:
     ``iterations`` its inner iterations), ``evals`` (gradient evaluations, each with the loss;
     Newton also evaluates the Hessian once per step) to bring the loss below ``tol``, or, if it
     did not within the budget, ``reached`` False and the counts of the whole budget; ``loss``:
-    the loss at that point (or the lowest in the budget)."""
+    the loss at that point (or the lowest in the budget); ``lr``: the learning rate used."""
 
     method: str
     settings: str
@@ -118,6 +118,7 @@ class RosenbrockRow:
     evals: int
     reached: bool
     loss: float
+    lr: float
 
 
 def _first_order_row(name, make, settings, problem, x0, tol, budget, lrs) -> RosenbrockRow:
@@ -131,7 +132,7 @@ def _first_order_row(name, make, settings, problem, x0, tol, budget, lrs) -> Ros
     reached = n is not None
     n = n if reached else budget
     loss = float(t.loss[n]) if reached else float(np.nanmin(t.loss))
-    return RosenbrockRow(name, f"{settings}lr = {tuned.lr:.3g}", n, n, n, reached, loss)
+    return RosenbrockRow(name, f"{settings}lr = {tuned.lr:.3g}", n, n, n, reached, loss, tuned.lr)
 
 
 def _newton_row(name, lr, problem, x0, tol, budget) -> RosenbrockRow:
@@ -140,7 +141,7 @@ def _newton_row(name, lr, problem, x0, tol, budget) -> RosenbrockRow:
     reached = n is not None
     n = n if reached else budget
     loss = float(t.loss[n]) if reached else float(np.nanmin(t.loss))
-    return RosenbrockRow(name, f"lr = {lr:g}", n, n, n, reached, loss)
+    return RosenbrockRow(name, f"lr = {lr:g}", n, n, n, reached, loss, float(lr))
 
 
 def _lbfgs_row(name, line_search_fn, problem, x0, tol, budget) -> RosenbrockRow:
@@ -161,8 +162,9 @@ def _lbfgs_row(name, line_search_fn, problem, x0, tol, budget) -> RosenbrockRow:
         loss = float(problem.f(x))
     settings = "no line search" if line_search_fn is None else "strong Wolfe"
     return RosenbrockRow(
-        name, settings, steps, int(state["n_iter"]), int(state["func_evals"]), loss <= tol, loss
-    )
+        name, settings, steps, int(state["n_iter"]), int(state["func_evals"]), loss <= tol, loss,
+        1.0,
+    )  # fmt: skip
 
 
 def rosenbrock_table(*, tol=1e-8, budget=20_000, x0=ROSENBROCK_START, lrs=LR_GRID):
@@ -322,9 +324,9 @@ N_LEVELS = 8
 def method_optimizers(kappa: float) -> dict:
     """The panel's optimizers on a bowl with curvatures 1 and κ: GD at 2/(1 + κ), momentum at
     Distill's best (lr, m), Newton, damped Newton (lr 0.5), and L-BFGS with the strong-Wolfe
-    line search doing one inner iteration per step (``max_iter=1``; ``max_eval=25`` leaves the
-    line search its evaluations, which torch's default ``max_eval = max_iter·5//4 = 1`` would
-    not)."""
+    line search doing one inner iteration per step (``max_iter=1``, and ``max_eval=25`` so that
+    the line search may bracket: torch's default ``max_eval = max_iter·5//4 = 1`` leaves it one
+    trial point, and on Rosenbrock from (−1.2, 1) it then never moves)."""
     m_lr, m = best_momentum(1.0, kappa)
     return {
         "GD": SGD(lr=best_gd_lr(1.0, kappa)),
