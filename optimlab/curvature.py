@@ -349,6 +349,47 @@ def ellipses(problem: Problem, kappa: float, angle: float, radii, n: int = 121) 
     return np.swapaxes(pts, 1, 2)
 
 
+def _column(t: Trajectory, i: int) -> Trajectory:
+    return Trajectory(t.x[:, i], t.loss[:, i], None, t.step)
+
+
+def method_runs(problem: Problem, opts: dict, x0, steps: int) -> dict:
+    """Each method's ``steps``-step run on ``problem``, computed the fast way: GD and momentum
+    as one SGD sweep (momentum 0 and m: v = 0·v + g = g, so the GD column is plain gradient
+    descent bit for bit), Newton and damped Newton as one Newton sweep, and L-BFGS stopped
+    once max|∇f| ≤ its tolerance_grad, where torch's step returns at once without moving (the
+    rest of the run repeats that point)."""
+    gd, mom = opts["GD"], opts["momentum"]
+    first = run(
+        SGD(lr=np.array([gd.lr, mom.lr]), momentum=np.array([0.0, mom.momentum])),
+        problem, x0, steps,
+    )  # fmt: skip
+    newton = run(
+        Newton(lr=np.array([opts["Newton"].lr, opts["damped Newton"].lr])), problem, x0, steps
+    )
+    lbfgs = opts["L-BFGS"]
+
+    def converged(step, x):
+        return not np.max(np.abs(problem.grad(x))) <= lbfgs.tolerance_grad
+
+    t = run(lbfgs, problem, x0, steps, callback=converged)
+    n = t.x.shape[0]
+    pad = steps + 1 - n
+    t = Trajectory(
+        np.concatenate([t.x, np.repeat(t.x[-1:], pad, axis=0)]),
+        np.concatenate([t.loss, np.repeat(t.loss[-1:], pad, axis=0)]),
+        None,
+        np.arange(steps + 1),
+    )
+    return {
+        "GD": _column(first, 0),
+        "momentum": _column(first, 1),
+        "Newton": _column(newton, 0),
+        "damped Newton": _column(newton, 1),
+        "L-BFGS": t,
+    }
+
+
 @dataclass(frozen=True)
 class Curvature:
     """The panel's result: the bowl (``kappa``, ``angle``), the start, which ``methods`` are
@@ -386,7 +427,7 @@ def curvature(
     p = rotated_quadratic(kappa, angle)
     opts = method_optimizers(kappa)
     if runs is None:
-        runs = {name: run(opt, p, x0, max_iterations) for name, opt in opts.items()}
+        runs = method_runs(p, opts, x0, max_iterations)
     settings = {
         "GD": f"lr {opts['GD'].lr:.3g}",
         "momentum": f"lr {opts['momentum'].lr:.3g}, m {opts['momentum'].momentum:.3g}",

@@ -176,6 +176,20 @@ def test_curvature_runs(kappa, angle, x0):
         np.testing.assert_allclose(f(ring.T), 0.5 * radius**2, rtol=1e-9)  # a level set
 
 
+@pytest.mark.parametrize(
+    "kappa, angle, x0",
+    [(100.0, 30.0, (-1.5, 1.0)), (1.0, 0.0, (2.0, -2.0)), (1000.0, -75.0, (0.3, 2.0))],
+)
+def test_the_fast_runs_are_the_single_runs_bit_for_bit(kappa, angle, x0):
+    p = problems.rotated_quadratic(kappa, angle)
+    opts = C.method_optimizers(kappa)
+    fast = C.method_runs(p, opts, x0, 60)
+    for name, opt in opts.items():
+        single = ol.run(opt, p, x0, 60)
+        np.testing.assert_array_equal(fast[name].x, single.x, err_msg=name)
+        np.testing.assert_array_equal(fast[name].loss, single.loss, err_msg=name)
+
+
 def test_curvature_reuses_given_runs_and_checks_its_arguments():
     r = C.curvature(10.0, 0.0, (1.0, 1.0), max_iterations=30)
     again = C.curvature(10.0, 0.0, (1.0, 1.0), ("GD",), 7, max_iterations=30, runs=r.runs)

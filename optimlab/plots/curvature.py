@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.lines import Line2D
 
-from ..curvature import METHODS, N_LEVELS
+from ..curvature import DAMPED_LR, METHODS, N_LEVELS
 from .figure import LiveFigure
 
 COLORS = {
@@ -15,7 +15,13 @@ COLORS = {
     "damped Newton": "tab:purple",
     "L-BFGS": "tab:green",
 }
-MARKERS = {"GD": "o", "momentum": "o", "Newton": "s", "damped Newton": "D", "L-BFGS": "^"}
+MARKERS = {
+    "GD": "",
+    "momentum": "",  # long zigzags: lines only
+    "Newton": "s",
+    "damped Newton": "D",
+    "L-BFGS": "^",
+}
 VIEW = 2.4  # the contour plot shows [−VIEW, VIEW]²
 LOSS_FLOOR = 1e-16  # losses below (Newton's exact 0 included) are drawn on the floor
 LOSS_TOP = 1e8
@@ -33,6 +39,12 @@ class CurvatureFigure(LiveFigure):
         ax_c, ax_l = self.fig.subplots(1, 2, width_ratios=[1.0, 1.25])
         self.ax_c, self.ax_l = ax_c, ax_l
         self.title = self.dynamic(self.fig.suptitle("", fontsize=10.5, y=0.985, va="top"))
+        # the same for every κ: drawn once, under the two changing lines
+        self.fig.text(
+            0.5, 0.985 - 2 * 0.047, f"Newton: one step;  damped Newton ×{1 - DAMPED_LR:g} "
+            f"(lr {DAMPED_LR:g});  L-BFGS: one inner iteration per step (strong Wolfe)",
+            ha="center", va="top", fontsize=10.5,
+        )  # fmt: skip
 
         ax_c.set_xlim(-VIEW, VIEW)
         ax_c.set_ylim(-VIEW, VIEW)
@@ -102,10 +114,8 @@ class CurvatureFigure(LiveFigure):
         r = result.rates
         s = result.settings
         self.title.set_text(
-            f"κ = {result.kappa:g} (axes turned {result.angle:g}°), start "
-            f"({result.x0[0]:g}, {result.x0[1]:g}): iteration {n}\n"
-            f"error factor per step: GD ×{r['GD']:.3g} ({s['GD']}),  momentum "
-            f"×{r['momentum']:.3g} ({s['momentum']})\n"
-            f"Newton: one step;  damped Newton ×{r['damped Newton']:g} ({s['damped Newton']});  "
-            f"L-BFGS: {s['L-BFGS']}"
+            f"κ = {result.kappa:g}, turned {result.angle:g}°, start "
+            f"({result.x0[0]:g}, {result.x0[1]:g}), iteration {n}\n"
+            f"error per step: GD ×{r['GD']:.3g} ({s['GD']}),  momentum ×{r['momentum']:.3g} "
+            f"({s['momentum']})"
         )
