@@ -189,12 +189,12 @@ def rosenbrock_table(*, tol=1e-8, budget=20_000, x0=ROSENBROCK_START, lrs=LR_GRI
 
 def format_rosenbrock_table(rows) -> str:
     """The Rosenbrock table as text."""
-    head = f"{'method':<14} {'settings':<20} {'steps':>6} {'iters':>6} {'evals':>6}  loss"
+    head = f"{'method':<14} {'settings':<22} {'steps':>6} {'iters':>6} {'evals':>6}  loss"
     lines = [head]
     for r in rows:
         mark = "" if r.reached else "  (not reached)"
         lines.append(
-            f"{r.method:<14} {r.settings:<20} {r.steps:>6} {r.iterations:>6} {r.evals:>6}"
+            f"{r.method:<14} {r.settings:<22} {r.steps:>6} {r.iterations:>6} {r.evals:>6}"
             f"  {r.loss:.1e}{mark}"
         )
     return "\n".join(lines)
@@ -356,9 +356,11 @@ def _column(t: Trajectory, i: int) -> Trajectory:
 def method_runs(problem: Problem, opts: dict, x0, steps: int) -> dict:
     """Each method's ``steps``-step run on ``problem``, computed the fast way: GD and momentum
     as one SGD sweep (momentum 0 and m: v = 0·v + g = g, so the GD column is plain gradient
-    descent bit for bit), Newton and damped Newton as one Newton sweep, and L-BFGS stopped
-    once max|∇f| ≤ its tolerance_grad, where torch's step returns at once without moving (the
-    rest of the run repeats that point)."""
+    descent bit for bit), Newton and damped Newton as one Newton sweep, and L-BFGS (one inner
+    iteration per step) stopped at the first step that leaves x where it was: the next step
+    starts from the same point and gradient, so its gradient change y is 0, its history, its
+    direction and its line search are those of the step before, and it does not move either
+    (a fixed point of torch's step; the rest of the run repeats that point)."""
     gd, mom = opts["GD"], opts["momentum"]
     first = run(
         SGD(lr=np.array([gd.lr, mom.lr]), momentum=np.array([0.0, mom.momentum])),
@@ -368,11 +370,14 @@ def method_runs(problem: Problem, opts: dict, x0, steps: int) -> dict:
         Newton(lr=np.array([opts["Newton"].lr, opts["damped Newton"].lr])), problem, x0, steps
     )
     lbfgs = opts["L-BFGS"]
+    last = [np.asarray(x0, dtype=float)]
 
-    def converged(step, x):
-        return not np.max(np.abs(problem.grad(x))) <= lbfgs.tolerance_grad
+    def moving(step, x):
+        still = np.array_equal(x, last[0])
+        last[0] = np.array(x)
+        return not still
 
-    t = run(lbfgs, problem, x0, steps, callback=converged)
+    t = run(lbfgs, problem, x0, steps, callback=moving)
     n = t.x.shape[0]
     pad = steps + 1 - n
     t = Trajectory(

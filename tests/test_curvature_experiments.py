@@ -190,6 +190,21 @@ def test_the_fast_runs_are_the_single_runs_bit_for_bit(kappa, angle, x0):
         np.testing.assert_array_equal(fast[name].loss, single.loss, err_msg=name)
 
 
+@settings(max_examples=30, deadline=None)
+@given(
+    kappa=st.sampled_from([1.0, 2.0, 10.0, 100.0, 1000.0]),
+    angle=st.sampled_from([-90.0, -45.0, 0.0, 5.0, 30.0, 90.0]),
+    x0=st.tuples(st.sampled_from([-2.0, -0.3, 0.0, 1.0, 2.0]), st.sampled_from([-2.0, 0.1, 2.0])),
+)
+def test_lbfgs_stopped_where_it_stands_still_is_the_full_run(kappa, angle, x0):
+    p = problems.rotated_quadratic(kappa, angle)
+    opt = C.method_optimizers(kappa)["L-BFGS"]
+    fast = C.method_runs(p, C.method_optimizers(kappa), x0, 100)["L-BFGS"]
+    full = ol.run(opt, p, x0, 100)
+    np.testing.assert_array_equal(fast.x, full.x)
+    np.testing.assert_array_equal(fast.loss, full.loss)
+
+
 def test_curvature_reuses_given_runs_and_checks_its_arguments():
     r = C.curvature(10.0, 0.0, (1.0, 1.0), max_iterations=30)
     again = C.curvature(10.0, 0.0, (1.0, 1.0), ("GD",), 7, max_iterations=30, runs=r.runs)
