@@ -252,3 +252,16 @@ def test_panel_follows_its_controls():
         assert np.asarray(fig.paths["GD"].get_xdata())[0] == 2.0 != gd_x[0]
         ring = np.column_stack(fig.levels[0].get_data())
         assert np.ptp(ring[:, 0]) > 0
+
+
+def test_panel_refuses_bad_arguments():
+    with pytest.raises(ValueError, match="condition κ slider: start value 7.0 is not among"):
+        ol.widgets.CurvaturePanel(kappa=7.0)
+    with pytest.raises(ValueError, match="iterations must be an integer >= 0 and <= 100"):
+        ol.widgets.CurvaturePanel(iterations=101)
+    with pytest.raises(ValueError, match="max_iterations must be an integer >= 1"):
+        ol.widgets.CurvaturePanel(max_iterations=0)
+    with pytest.raises(ValueError, match="methods must be among .* got 'Adam'"):
+        ol.widgets.CurvaturePanel(methods=("GD", "Adam"))
+    with ol.widgets.CurvaturePanel(methods=("Newton",)) as panel:
+        assert [n for n in C.METHODS if panel.value(f"show {n}")] == ["Newton"]

@@ -46,6 +46,9 @@ class CurvaturePanel(Panel):
     ):
         self.max_iterations = check_count("max_iterations", max_iterations)
         check_count("iterations", iterations, 0, self.max_iterations)
+        unknown = [m for m in methods if m not in METHODS]
+        if unknown:
+            raise ValueError(f"methods must be among {METHODS}, got {unknown[0]!r}")
         self._runs_key, self._runs = None, None
         kappa_s = _narrow(value_slider("condition κ", KAPPAS, float(kappa), fmt="{:g}"))
         angle_s = _narrow(value_slider("rotation (°)", ANGLES, float(angle), fmt="{:g}"))
