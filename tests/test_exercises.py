@@ -131,9 +131,22 @@ WRONG_SHAPES = {
 }
 
 
+def wrong_shape(exercise_id):
+    """WRONG_SHAPES' answer, or else the example answer with its first array cut to 7 values."""
+    if exercise_id in WRONG_SHAPES:
+        return WRONG_SHAPES[exercise_id]
+    right = EXERCISES[exercise_id].example_answer
+
+    def answer(*args):
+        out = right(*args)
+        return (np.zeros(7), *out[1:]) if isinstance(out, tuple) else np.zeros(7)
+
+    return answer
+
+
 @pytest.mark.parametrize("exercise_id", CODE)
 def test_a_function_returning_the_wrong_shape_is_told_so(exercise_id):
-    result = check(exercise_id, WRONG_SHAPES[exercise_id])
+    result = check(exercise_id, wrong_shape(exercise_id))
     assert_fails_with_message(result)
     assert "shape" in result.message and "expected" in result.message
 
@@ -482,7 +495,8 @@ def test_typical_mistakes_get_the_intended_hint(exercise_id, answer, words):
 
 
 def test_every_exercise_has_typical_mistakes_in_the_table():
-    assert {i for i, _, _ in TYPICAL_MISTAKES} == set(IDS)
+    # notebooks 06-10 keep their tables in tests/test_exercises_NN.py
+    assert {i for i, _, _ in TYPICAL_MISTAKES} == {i for i in IDS if i < "06"}
 
 
 ALSO_RIGHT = [
