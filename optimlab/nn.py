@@ -115,9 +115,10 @@ class MLP:
 
         ``seed``: an integer gives one vector of shape ``(P,)``; a list of integers gives one row
         per seed, shape ``(len(seed), P)``, row k equal to ``init(seed[k])``."""
-        if np.ndim(seed) == 1:
+        seed = _check_seed(seed)
+        if seed.ndim == 1:
             return np.stack([self.init(s) for s in seed]) if len(seed) else np.empty((0, self.size))
-        rng = np.random.default_rng(seed)
+        rng = np.random.default_rng(int(seed))
         gain = 2.0 if self.activation == "relu" else 1.0
         w = np.zeros(self.size)
         for _, sl, shape in self.layout[::2]:
@@ -326,6 +327,24 @@ def _check_labels(y, classes: int | None = None, name: str = "y") -> np.ndarray:
             f"{classes} classes), got {int(bad)}"
         )
     return arr.astype(np.intp, copy=False)
+
+
+def _check_seed(seed) -> np.ndarray:
+    """A seed (0-d) or a list of seeds (1-D) as an integer array, or a ValueError naming it."""
+    bad = isinstance(seed, (str, bytes, bool, np.bool_)) or seed is None
+    try:
+        arr = None if bad else np.asarray(seed)
+    except (TypeError, ValueError):  # a ragged list
+        arr = None
+    if (
+        arr is None
+        or arr.ndim > 1
+        or (arr.size and arr.dtype.kind not in "iu")
+        or any(isinstance(s, (bool, np.bool_)) for s in np.ravel(np.asarray(seed, dtype=object)))
+        or (arr.size and arr.min() < 0)
+    ):
+        raise ValueError(f"seed must be a non-negative integer or a list of them, got {seed!r}")
+    return arr
 
 
 def _check_weight_decay(value) -> float:

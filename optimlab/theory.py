@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .optim.base import as_real
+from .optim.base import as_flag, as_real
 
 
 def _checked(name, value, message=None, valid=None):
@@ -131,7 +131,7 @@ def momentum_radius(lr, momentum, curvature: float = 8.0, dampening=0.0, nestero
     a = _lr(lr) * _curvature(curvature)
     m = _checked("momentum", momentum, "Invalid momentum value: {}")
     c = 1 - _checked("dampening", dampening, valid=lambda d: d == d)
-    if nesterov:
+    if as_flag("nesterov", nesterov):
         trace, det = 1 + m - a * (1 + m), m * (1 - a)
     else:
         trace, det = 1 + m - a * c, m
@@ -173,6 +173,10 @@ def adam_stream(grads, lr=1.0, betas=(0.0, 0.999), eps=1e-8, amsgrad=False):
     numbers as ``ol.replay(ol.Adam(...), grads)`` up to round-off, at a fraction of the time:
     a 101,001-step stream takes milliseconds, fast enough for a slider.
     The stream's step axis is the first (as ``replay``'s): grads of shape ``(T, ...)``.
+
+    What Adam's arithmetic gives, it gives without a warning, as ``replay`` does: gradients
+    above about 1e154 square to infinity (v̂ = inf, a movement of 0 or NaN), and ``eps=0``
+    with gradients that are all 0 so far divides 0 by 0 (NaN), as torch does.
     """
     g = as_real("grads", grads)
     if g.ndim == 0 or not np.isfinite(g).all():
@@ -182,6 +186,11 @@ def adam_stream(grads, lr=1.0, betas=(0.0, 0.999), eps=1e-8, amsgrad=False):
     beta1, beta2 = (float(_beta(b, "betas", i)) for i, b in enumerate(betas))
     lr = float(_lr(lr))
     eps = float(_checked("eps", eps, "Invalid epsilon value: {}"))
+    with np.errstate(all="ignore"):
+        return _adam_stream(g, lr, beta1, beta2, eps, amsgrad)
+
+
+def _adam_stream(g, lr, beta1, beta2, eps, amsgrad):
     t = np.arange(1, g.shape[0] + 1).reshape((-1,) + (1,) * (g.ndim - 1))
     steps_last = np.moveaxis(g, 0, -1)  # ema_scan runs along the last axis
     m_hat = np.moveaxis(ema_scan(steps_last, beta1), -1, 0) / (1 - beta1**t)

@@ -120,7 +120,9 @@ class Exercise:
                 message = self.checker(answer)
         except Wrong as wrong:
             return Result(self.id, False, str(wrong))
-        except Exception as error:  # a gap in a checker must not reach the learner as a traceback
+        except KeyboardInterrupt:  # the learner's own Stop: it must stop
+            raise
+        except BaseException as error:  # a gap in a checker, or an answer that calls sys.exit()
             return Result(
                 self.id,
                 False,
@@ -144,6 +146,8 @@ def describe(answer) -> str:
         return f"the text {shown!r}"
     if isinstance(answer, np.ndarray):
         return f"an array of shape {answer.shape}"
+    if isinstance(answer, type):
+        return f"the type {answer.__name__}"
     if isinstance(answer, list | tuple | set | frozenset | dict):
         n = len(answer)
         return f"a {type(answer).__name__} of {n} item{'s' * (n != 1)}"
@@ -312,9 +316,9 @@ def call(fn, args, name: str, when: str):
         with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore")
             return fn(*args)
-    except Wrong:
+    except (Wrong, KeyboardInterrupt):
         raise
-    except Exception as error:
+    except BaseException as error:  # SystemExit too: sys.exit() in an answer is a wrong answer
         hint = ""
         if re.search(r"only (0-dimensional|length-1|size-1) arrays", str(error)):
             hint = " Keep to NumPy operations (np.sqrt, not math.sqrt or float()), so arrays work."

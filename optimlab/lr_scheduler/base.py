@@ -103,6 +103,7 @@ class LRScheduler:
         shape = broadcast("base_lr", np.shape(base_lr), "the schedule's own arrays", self._shape())
         if losses is not None:
             shape = broadcast("base_lr", shape, "losses (after the step axis)", losses.shape[1:])
+        _record_size_check(steps, shape)
         out = np.empty((steps, *shape))
         for k in range(steps):
             out[k] = group[key]
@@ -162,6 +163,19 @@ class LRScheduler:
         return f"{type(self).__name__}({args})"
 
     _repr_names: tuple[str, ...] = ()
+
+
+def _record_size_check(steps, shape):
+    """The same limit as ``run``'s record (``optimlab.run.MAX_RECORD_BYTES``), checked before
+    anything is allocated or stepped."""
+    from ..run import MAX_RECORD_BYTES  # here: run imports nothing of the schedulers
+
+    size = steps * int(np.prod(shape, dtype=float)) * 8
+    if size > MAX_RECORD_BYTES:
+        raise ValueError(
+            f"steps={steps} would record {steps} values of shape {shape} "
+            f"({size / 2**30:.3g} GiB); ask for fewer steps"
+        )
 
 
 def _copy(value):
