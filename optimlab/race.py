@@ -99,11 +99,11 @@ def tune_lr(make_optimizer, problem: Problem, x0, steps: int, lrs=LR_GRID, *, by
     - if every lr is out, a ValueError says so (every lr diverged: try smaller ones; none
       reached the tolerance: a longer budget, or by="final").
     """
-    if by not in ("final", "best", "steps"):
-        raise ValueError(f"by must be 'final', 'best' or 'steps', got {by!r}")
+    if not isinstance(by, str) or by not in ("final", "best", "steps"):
+        raise ValueError(f"by must be 'final', 'best' or 'steps', got {_brief(by)}")
     if (by == "steps") != (f_min is not None and tol is not None):
         raise ValueError("f_min and tol go with by='steps' (both), and only with it")
-    lrs = np.asarray(lrs, dtype=float)
+    lrs = as_real("lrs", lrs)
     if lrs.ndim != 1 or lrs.size == 0 or not np.all(np.isfinite(lrs) & (lrs > 0)):
         raise ValueError(
             f"lrs must be a non-empty 1-D array of positive learning rates, got {lrs!r}"
@@ -191,6 +191,19 @@ def race(names, landscape: str, lrs=LR_GRID, *, by="final", steps=None, **run_kw
     landscape's gradient noise, if any, is passed to ``run`` as ``noise=`` (with ``seed=`` 0
     unless ``run_kw`` says otherwise). On the saddle, whose loss has no floor, "final" picks
     the largest lr that has not overflowed yet."""
+    if not isinstance(landscape, str):
+        raise TypeError(f"landscape must be a landscape's name, got {_brief(landscape)}")
+    if not isinstance(by, str) or by not in ("final", "best", "steps"):
+        raise ValueError(f"by must be 'final', 'best' or 'steps', got {_brief(by)}")
+    if (
+        isinstance(names, str)
+        or not isinstance(names, (list, tuple))
+        or not all(isinstance(n, str) for n in names)
+    ):
+        raise TypeError(
+            f"names must be a list of racers' names, got {_brief(names)}"
+            + (f"; write names=[{names!r}]" if isinstance(names, str) else "")
+        )
     scape = LANDSCAPES[landscape]
     problem, steps = scape.make(), scape.steps if steps is None else steps
     if scape.noise:

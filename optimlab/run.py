@@ -289,8 +289,8 @@ def _check_keep(keep) -> set:
             f"keep must be a tuple of names from ('x', 'loss'), got {keep!r}"
             + (f"; write keep=({keep!r},)" if isinstance(keep, str) else "")
         )
-    names = set(keep)
-    if not names or not names <= {"x", "loss"}:
+    names = {name for name in keep if isinstance(name, str)}
+    if not names or len(names) != len(set(map(repr, keep))) or not names <= {"x", "loss"}:
         raise ValueError(f"keep must name 'x' and/or 'loss', got {tuple(keep)!r}")
     return names
 
@@ -336,7 +336,10 @@ def _run_batch(optimizer: Optimizer, seeds: np.ndarray, starts: tuple, scheduled
 
 
 def _record_size_check(points, shape, steps, every):
-    size = points * int(np.prod(shape, dtype=float)) * 8
+    try:
+        size = float(points) * float(np.prod(shape, dtype=float)) * 8
+    except OverflowError:  # steps past 1e308
+        size = math.inf
     if size > MAX_RECORD_BYTES:
         raise ValueError(
             f"steps={steps} with every={every} would record {points} points of shape {shape} "
@@ -528,6 +531,7 @@ def _drive(
     point_axes = tuple(range(len(batch), len(x_shape)))
     if "x" in keep:
         _record_size_check(points, x_shape, steps, every)
+    _record_size_check(points, batch, steps, every)  # the losses (or lrs, evals)
     recorded = np.unique(np.r_[np.arange(0, steps + 1, every), steps])
     xs = np.full((points, *x_shape), np.nan) if "x" in keep else None
     losses = np.full((points, *batch), np.nan) if "loss" in keep else None

@@ -351,7 +351,7 @@ def test_f16_lrs_refuses_a_record_too_large_before_allocating(steps):
     with pytest.raises(ValueError, match=rf"steps={steps} would record .* GiB"):
         S.StepLR(2).lrs(1.0, steps)
     with pytest.raises(ValueError, match="GiB"):
-        S.OneCycleLR(max_lr=0.1, total_steps=steps).momenta(steps)
+        S.OneCycleLR(max_lr=0.1, total_steps=2**62).momenta(steps)
 
 
 # -- F17: theory's flags -----------------------------------------------------------------------
@@ -459,3 +459,95 @@ def test_f20_types_and_hostile_objects_as_answers_get_feedback(eid, answer):
     if isinstance(answer, type):
         assert f"the type {answer.__name__}" in result.message
         assert f"the function {answer.__name__}" not in result.message
+
+
+# -- found afterwards, by trying every public function with odd values ------------------------
+
+HUGE = 10**400  # an int no float holds
+
+
+@pytest.mark.parametrize(
+    "call, error, message",
+    [
+        (lambda: S.StepLR(2, gamma=HUGE), ValueError, "gamma must be a finite real number"),
+        (lambda: S.CosineAnnealingLR(T_max=HUGE), ValueError, r"T_max must be .* 2\*\*63 - 1"),
+        (lambda: S.StepLR(2).lrs(HUGE, 3), ValueError, "base_lr must be finite"),
+        (lambda: S.StepLR(2).lrs(1.0, HUGE), ValueError, "would record .* GiB"),
+        (lambda: ol.run(ol.SGD(lr=0.1), P, 2.0, HUGE), ValueError, "would record .* GiB"),
+        (lambda: ol.run(ol.SGD(lr=0.1), P, 2.0, 2**63, keep=("loss",)), ValueError, "GiB"),
+        (lambda: T.gd_rate(HUGE), ValueError, "kappa must be a finite"),
+        (lambda: T.steps_to(0.5, tol=HUGE), ValueError, "tol must be a finite number"),
+        (lambda: race.tune_lr("SGD", P, 2.0, 5, lrs=HUGE), ValueError, "lrs must be a finite"),
+        (
+            lambda: nn.classifier(nn.MLP((2, 2)), np.ones((2, 2)), [0, 1], HUGE),
+            ValueError,
+            "weight_decay",
+        ),
+        (lambda: nn.cross_entropy(HUGE, [0]), ValueError, "z must be an array of real numbers"),
+        (
+            lambda: ol.Eve().step(np.ones(1), np.ones(1), ol.Eve().init(np.ones(1)), loss=HUGE),
+            ValueError,
+            "loss must be a finite number",
+        ),
+        (lambda: T.ema_weights(0.9, HUGE), ValueError, "n=.* would not fit in memory"),
+    ],
+)
+def test_huge_ints_are_refused_by_name_not_by_overflow_error(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: T.ema_scan(True, 0.9), "values must be finite numbers with the series along"),
+        (lambda: T.ema_scan([1.0, 2.0], [0.1, 0.2]), "beta must be one number here"),
+        (lambda: T.adam_stream(np.ones(3), lr=[0.1, 0.2]), "lr must be one number here"),
+        (lambda: T.adam_stream(np.ones(3), eps=[1e-8, 1e-6]), "eps must be one number here"),
+        (lambda: T.adam_stream(np.ones(3), amsgrad=np.array([1, 0])), "amsgrad must be True or"),
+        (lambda: T.gd_factor(0.1, curvature=[1.0, 2.0]), "curvature must be one number here"),
+        (lambda: T.ema([1.0, 2.0], 0.9, v0=[0.0, 1.0]), "v0 must be one number here"),
+        (lambda: T.ema([1.0, 2.0], 0.9, bias_correction=np.array([1, 0])), "bias_correction must"),
+        (lambda: T.minibatch_variance(1.0, 2, 10, replacement=np.ones(2)), "replacement must be"),
+        (lambda: T.gd_rate("10"), "kappa must be a real number"),  # was read as 10.0
+        (lambda: T.momentum_radius(1e308, 0.9), "momentum_radius overflows the floats"),
+        (lambda: ol.run(ol.SGD(lr=0.1), P, 2.0, 3, keep=[["x"]]), "keep must name 'x' and/or"),
+        (lambda: ol.run(ol.SGD(lr=0.1), P, 2.0, 3, keep=("x", "x ")), "keep must name 'x' and/or"),
+        (lambda: race.tune_lr("SGD", P, 2.0, 5, by=np.array([1, 2])), "by must be 'final'"),
+        (lambda: race.race(["SGD"], {"a": 1}), "landscape must be a landscape's name"),
+        (lambda: race.race(None, "saddle"), "names must be a list of racers' names"),
+        (lambda: race.race("SGD", "saddle"), r"write names=\['SGD'\]"),
+        (lambda: race.race(["SGD"], "saddle", by=np.ones(2)), "by must be 'final'"),
+        (lambda: nn.MLP((2, 2), activation=np.array([1, 2])), "activation must be one of"),
+        (lambda: nn.MLP((2, 2)).flatten(None), r"params must be a list of 1 \(W, b\) pairs"),
+        (lambda: nn.MLP((2, 2)).flatten([0.1]), r"item 0 is 0.1"),
+        (lambda: nn.cross_entropy([0.1, 0.2], [0, 1, 0]), r"y of shape \(3,\) does not fit"),
+        (lambda: nn.cross_entropy(np.ones((2, 0)), [0, 0]), "z must have a class axis last"),
+        (lambda: nn.cross_entropy(np.ones((1, 2)), [1e308]), "y must hold integer class labels"),
+        (lambda: S.StepLR(2, last_epoch=np.array([-1, 0])), "last_epoch=array"),
+        (lambda: S.ReduceLROnPlateau(mode={"a": 1}), "mode {'a': 1} is unknown"),
+        (lambda: S.CyclicLR(0.01, 0.1, mode=np.ones(2)), "mode is invalid"),
+        (lambda: S.OneCycleLR(0.1, total_steps=10, anneal_strategy=["cos"]), "anneal_strategy"),
+        (lambda: S.OneCycleLR(0.1, total_steps=10, three_phase="no"), "three_phase must be True"),
+        (lambda: S.OneCycleLR(0.1, total_steps=10, cycle_momentum=np.ones(2)), "cycle_momentum"),
+        (lambda: S.SequentialLR(None, [1]), "SequentialLR takes a list of schedulers, got None"),
+        (lambda: S.SequentialLR([S.StepLR(2), S.StepLR(3)], None), "milestones must be a list"),
+        (lambda: S.ChainedScheduler(S.StepLR(2)), "ChainedScheduler takes a list of schedulers"),
+    ],
+)
+def test_odd_values_get_an_error_naming_them(call, message):
+    with pytest.raises((ValueError, TypeError), match=message):
+        call()
+
+
+def test_ema_weights_with_an_array_of_betas_gains_its_axes_in_front():
+    w = T.ema_weights(np.array([0.5, 0.9]), 4)
+    assert w.shape == (2, 4)
+    np.testing.assert_array_equal(w[1], T.ema_weights(0.9, 4))
+
+
+def test_theory_at_the_edge_of_the_floats_warns_nothing():
+    assert T.gd_factor(1e308) == -np.inf
+    assert T.gd_regime(1e308) == "diverges, oscillating"
+    assert T.critical_momentum(1e308) == np.inf
+    assert T.momentum_radius(0.01, 1e300) == np.inf

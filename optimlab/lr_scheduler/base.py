@@ -22,6 +22,8 @@ import operator
 
 import numpy as np
 
+from ..optim.base import _brief, as_flag
+
 _NO_MOMENTUM = "optimizer must support momentum or beta1 with `cycle_momentum` option enabled"
 
 
@@ -170,7 +172,10 @@ def _record_size_check(steps, shape):
     anything is allocated or stepped."""
     from ..run import MAX_RECORD_BYTES  # here: run imports nothing of the schedulers
 
-    size = steps * int(np.prod(shape, dtype=float)) * 8
+    try:
+        size = float(steps) * float(np.prod(shape, dtype=float)) * 8
+    except OverflowError:  # steps past 1e308
+        size = math.inf
     if size > MAX_RECORD_BYTES:
         raise ValueError(
             f"steps={steps} would record {steps} values of shape {shape} "
@@ -212,8 +217,11 @@ def broadcast(name_a, shape_a, name_b, shape_b) -> tuple:
         ) from None
 
 
+_MAX_INT = 2**63 - 1  # larger counts overflow the float arithmetic they take part in
+
+
 def check_steps(steps) -> int:
-    return integer("steps", steps, 0)
+    return integer("steps", steps, 0, maximum=None)  # a record too large is refused as such
 
 
 def _real(name, value):
@@ -221,13 +229,15 @@ def _real(name, value):
         raise TypeError(f"{name} must be a real number or an array of real numbers, got {value!r}")
     try:
         return np.asarray(value, dtype=float)
+    except OverflowError:
+        raise ValueError(f"{name} must be finite, got {value!r}") from None
     except (TypeError, ValueError):
         raise TypeError(
             f"{name} must be a real number or an array of real numbers, got {value!r}"
         ) from None
 
 
-def integer(name, value, minimum, message=None) -> int:
+def integer(name, value, minimum, message=None, maximum=_MAX_INT) -> int:
     """``value`` as an int >= ``minimum``, or a ValueError naming it (torch's ``message``)."""
     if not isinstance(value, bool):
         try:
@@ -235,8 +245,12 @@ def integer(name, value, minimum, message=None) -> int:
         except TypeError:
             pass
         else:
-            if value >= minimum:
+            if value >= minimum and (maximum is None or value <= maximum):
                 return value
+            if value >= minimum:  # past 2**63 - 1, whatever torch's message says
+                raise ValueError(
+                    f"{name} must be an integer from {minimum} to 2**63 - 1, got {_brief(value)}"
+                )
     if message is None:
         kind = {0: "a non-negative integer", 1: "a positive integer"}.get(
             minimum, f"an integer >= {minimum}"
@@ -249,7 +263,10 @@ def real(name, value, minimum=None, message=None, strict=False) -> float:
     """``value`` as a finite Python float (>= ``minimum``, or > if ``strict``), or a
     ValueError naming it."""
     if not isinstance(value, bool) and isinstance(value, numbers.Real):
-        value_f = float(value)
+        try:
+            value_f = float(value)
+        except OverflowError:  # an int past 1e308
+            value_f = math.inf
         if math.isfinite(value_f) and (
             minimum is None or (value_f > minimum if strict else value_f >= minimum)
         ):
@@ -296,8 +313,19 @@ def one(name, value):
     return real(name, value)
 
 
+def choice(value, options) -> bool:
+    """Whether ``value`` is one of the strings ``options`` (an array or a dict is not: no
+    ambiguous truth value, no unhashable error)."""
+    return isinstance(value, str) and value in options
+
+
+def flag(name, value) -> bool:
+    """A True/False keyword (torch takes any truthy value; here a bool, as the optimizers')."""
+    return as_flag(name, value)
+
+
 def no_resume(last_epoch):
-    if last_epoch != -1:
+    if isinstance(last_epoch, bool) or not isinstance(last_epoch, int) or last_epoch != -1:
         raise ValueError(
             f"last_epoch={last_epoch!r}: torch uses it to resume from a checkpoint; optimlab's "
             "schedulers are pure, start them with init() (last_epoch=-1)"

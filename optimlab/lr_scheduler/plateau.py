@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from .base import LRScheduler, _copy, broadcast, check_base_lr, integer, real
+from .base import LRScheduler, _copy, broadcast, check_base_lr, choice, integer, real
 
 
 class ReduceLROnPlateau(LRScheduler):
@@ -60,9 +60,9 @@ class ReduceLROnPlateau(LRScheduler):
         self.patience = integer("patience", patience, 0)
         self.cooldown = integer("cooldown", cooldown, 0)
         self.eps = real("eps", eps, 0.0)
-        if mode not in {"min", "max"}:
+        if not choice(mode, ("min", "max")):
             raise ValueError(f"mode {mode} is unknown!")
-        if threshold_mode not in {"rel", "abs"}:
+        if not choice(threshold_mode, ("rel", "abs")):
             raise ValueError(f"threshold mode {threshold_mode} is unknown!")
         self.mode = mode
         self.threshold = real("threshold", threshold, 0.0)
@@ -154,6 +154,8 @@ def _loss(name, value):
         raise TypeError(f"{name} must be a real number or an array of them, got {value!r}")
     try:
         return np.asarray(value, dtype=float)
+    except OverflowError:
+        raise ValueError(f"{name} must be finite, got {value!r}") from None
     except (TypeError, ValueError):
         raise TypeError(
             f"{name} must be a real number or an array of them, got {value!r}"
