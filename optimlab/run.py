@@ -606,9 +606,9 @@ def _drive(
                 if seen is not None:
                     seen[r:] = used
                 break
-    for arr in (xs, losses):  # NaN from each run's divergence step on
-        if arr is not None and (diverged >= 0).any():
-            cut = (recorded[:, None] >= diverged.ravel()[None, :]) & (diverged.ravel() >= 0)
+    for arr, after in ((xs, 0), (losses, 0), (lrs, 1)):  # NaN from each run's divergence on
+        if arr is not None and (diverged >= 0).any():  # (the lr that made that step is kept)
+            cut = (recorded[:, None] >= diverged.ravel()[None, :] + after) & (diverged.ravel() >= 0)
             arr.reshape(len(recorded), diverged.size, -1)[cut] = np.nan
     if squeeze:  # a single run: drop the sweep-of-one axis
         xs = None if xs is None else xs[:, 0]

@@ -551,3 +551,19 @@ def test_theory_at_the_edge_of_the_floats_warns_nothing():
     assert T.gd_regime(1e308) == "diverges, oscillating"
     assert T.critical_momentum(1e308) == np.inf
     assert T.momentum_radius(0.01, 1e300) == np.inf
+
+
+# -- found by Hypothesis (sweep = single, with schedules) ----------------------------------------
+
+
+def test_a_diverged_sweep_columns_lr_record_ends_as_the_single_runs_does():
+    p = ol.Problem(f=lambda x: x**2 / 2 + x**4 / 10, grad=lambda x: x + 0.4 * x**3)
+    sweep = ol.run(ol.SGD(lr=[1.0, 0.5], momentum=0.9, nesterov=True), p, 2.0, 7,
+                   schedule=S.CosineAnnealingLR(T_max=7, eta_min=0.001))  # fmt: skip
+    for j, lr in enumerate([1.0, 0.5]):
+        single = ol.run(ol.SGD(lr=lr, momentum=0.9, nesterov=True), p, 2.0, 7,
+                        schedule=S.CosineAnnealingLR(T_max=7, eta_min=0.001))  # fmt: skip
+        np.testing.assert_array_equal(sweep.lr[:, j], single.lr)
+        np.testing.assert_array_equal(sweep.x[:, j], single.x)
+    assert list(sweep.diverged_at) == [6, 7]
+    assert np.isnan(sweep.lr[7, 0]) and not np.isnan(sweep.lr[6, 0])
