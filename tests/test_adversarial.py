@@ -567,3 +567,15 @@ def test_a_diverged_sweep_columns_lr_record_ends_as_the_single_runs_does():
         np.testing.assert_array_equal(sweep.x[:, j], single.x)
     assert list(sweep.diverged_at) == [6, 7]
     assert np.isnan(sweep.lr[7, 0]) and not np.isnan(sweep.lr[6, 0])
+
+
+@pytest.mark.parametrize("eid", ["01.1", "01.4", "02.1", "03.1", "05.1"])
+@pytest.mark.parametrize("answer", [HUGE, -HUGE, (HUGE, 0.5), [HUGE]])
+def test_an_int_too_large_for_a_float_as_an_answer_is_read_not_failed_on(eid, answer):
+    message = ol.exercises.check(eid, answer).message
+    assert "could not read" not in message
+
+
+def test_a_code_answer_returning_an_int_too_large_for_a_float_gets_feedback():
+    message = ol.exercises.check("02.4", lambda *a: [HUGE] * 5).message
+    assert "too large for a float" in message

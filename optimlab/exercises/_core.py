@@ -155,7 +155,11 @@ def describe(answer) -> str:
         return f"the function {getattr(answer, '__name__', repr(answer))}"
     if isinstance(answer, numbers.Number):
         if isinstance(answer, numbers.Real):
-            return "NaN" if math.isnan(answer) else fmt(answer)
+            try:
+                return "NaN" if math.isnan(answer) else fmt(answer)
+            except OverflowError:  # an int past 1e308
+                return "a number too large for a float"
+
         return repr(answer)
     name = type(answer).__name__
     return f"{'an' if name[0] in 'aeiou' else 'a'} {name}"
@@ -190,7 +194,12 @@ def number(answer, what: str = "one number") -> float:
         if isinstance(answer, numbers.Complex):
             raise Wrong(f"expected a real number, got the complex number {answer!r}.")
         raise Wrong(f"expected {what}, got {describe(answer)}.")
-    value = float(answer)
+    try:
+        value = float(answer)
+    except OverflowError:  # an int past 1e308
+        raise Wrong(
+            "your answer is too large for a float (past 1e308): check the computation."
+        ) from None
     if math.isnan(value):
         raise Wrong("your answer is NaN (not a number): check the computation that produced it.")
     if math.isinf(value):
@@ -335,6 +344,8 @@ def as_array(value, shape: tuple, what: str, when: str) -> np.ndarray:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             arr = np.asarray(value, dtype=float)
+    except OverflowError:
+        raise Wrong(f"{what} holds a number too large for a float, past 1e308 ({when}).") from None
     except (TypeError, ValueError):
         raise Wrong(
             f"{what} should be an array of numbers, got {describe(value)} ({when})."
