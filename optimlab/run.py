@@ -32,7 +32,8 @@ class Trajectory:
     ``evals``: for an optimizer that evaluates the problem itself (L-BFGS), its cumulative
     function evaluations at each recorded point, shape ``(points, *batch)``; otherwise ``None``.
     ``lr``: with a ``schedule``, the learning rate that made each recorded point (``lr[0]`` is
-    the first step's), shape ``(points, *batch)``; otherwise ``None``.
+    the first step's), shape ``(points, *batch)``, NaN after the divergence step (as a single
+    run, which stops there, records it); otherwise ``None``.
     """
 
     x: np.ndarray | None
