@@ -101,8 +101,12 @@ def _hyperparameter_names(cls) -> tuple[str, ...]:
 
 def _checked_init(init):
     @functools.wraps(init)
-    def checked(self, x, *args, **kwargs):
-        return init(self, _as_values("x", x), *args, **kwargs)
+    def checked(self, *args, **kwargs):
+        if args:
+            args = (_as_values("x", args[0]), *args[1:])
+        elif "x" in kwargs:
+            kwargs["x"] = _as_values("x", kwargs["x"])
+        return init(self, *args, **kwargs)
 
     checked._checked = True
     return checked
@@ -115,7 +119,8 @@ def _checked_step(step):
     NaN gradient gives what torch gives, without a RuntimeWarning)."""
 
     @functools.wraps(step)
-    def checked(self, x, g, state, *args, **kwargs):
+    def checked(self, *args, **kwargs):
+        state = args[2] if len(args) > 2 else kwargs.get("state")
         if not isinstance(state, dict):
             raise TypeError(
                 f"state must be the dict that {type(self).__name__}.init(x) (or the last step) "
@@ -123,9 +128,9 @@ def _checked_step(step):
             )
         try:
             if _stepping.active:
-                return step(self, x, g, state, *args, **kwargs)
+                return step(self, *args, **kwargs)
             with np.errstate(all="ignore"):
-                return step(self, x, g, state, *args, **kwargs)
+                return step(self, *args, **kwargs)
         except KeyError as error:
             key = error.args[0] if error.args else None
             if not (isinstance(key, str) and key not in state and _raised_here(error)):
@@ -140,7 +145,8 @@ def _checked_step(step):
                 raise
             shapes = sorted({np.shape(v) for v in state.values() if isinstance(v, np.ndarray)})
             raise ValueError(
-                f"state does not fit x of shape {np.shape(x)}: its arrays have shapes "
+                f"state does not fit x of shape {np.shape(args[0] if args else kwargs.get('x'))}: "
+                f"its arrays have shapes "
                 f"{', '.join(map(str, shapes))}; use the state that {type(self).__name__}.init(x) "
                 "returned for an x of this shape"
             ) from error
