@@ -579,3 +579,24 @@ def test_an_int_too_large_for_a_float_as_an_answer_is_read_not_failed_on(eid, an
 def test_a_code_answer_returning_an_int_too_large_for_a_float_gets_feedback():
     message = ol.exercises.check("02.4", lambda *a: [HUGE] * 5).message
     assert "too large for a float" in message
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda s: s.step(None),
+        lambda s: s.step({}),
+        lambda s: s.lr({}),
+        lambda s: s.lr({"group": {}, "own": {}}),
+        lambda s: S.ReduceLROnPlateau().step([1], loss=1.0),
+    ],
+)
+def test_a_scheduler_state_that_init_did_not_make_is_named(call):
+    with pytest.raises(TypeError, match=r"state must be the dict that \w+\.init\(base_lr\)"):
+        call(S.StepLR(2))
+
+
+@pytest.mark.parametrize("momentum", ["x", np.nan, [0.9, np.inf]])
+def test_a_schedulers_base_momentum_is_checked(momentum):
+    with pytest.raises((TypeError, ValueError), match="base_momentum must be"):
+        S.StepLR(2).init(0.1, base_momentum=momentum)

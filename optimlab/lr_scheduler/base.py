@@ -43,7 +43,7 @@ class LRScheduler:
     # -- public, pure ---------------------------------------------------------------------
     def init(self, base_lr, base_momentum=None) -> dict:
         """The state after construction: torch's initial step has been taken."""
-        group = {"lr": check_base_lr(base_lr), "momentum": base_momentum}
+        group = {"lr": check_base_lr(base_lr), "momentum": check_base_momentum(base_momentum)}
         own = self._construct(group)
         return {"group": group, "own": own}
 
@@ -54,18 +54,31 @@ class LRScheduler:
                 f"{type(self).__name__}.step takes no loss (only ReduceLROnPlateau reads one), "
                 f"got loss={loss!r}"
             )
-        state = _copy(state)
+        state = _copy(self._check_state(state))
         self._step(state["own"], state["group"])
         return state
 
     def lr(self, state: dict):
         """The learning rate now in effect (a float, or an array for a sweep)."""
-        return state["group"]["lr"]
+        return self._check_state(state)["group"]["lr"]
 
     def momentum(self, state: dict):
         """The momentum (SGD, RMSprop) or beta1 (Adam family) now in effect, or None if this
         scheduler does not cycle momentum."""
-        return state["group"]["momentum"] if self.cycles_momentum else None
+        return self._check_state(state)["group"]["momentum"] if self.cycles_momentum else None
+
+    def _check_state(self, state):
+        if not (
+            isinstance(state, dict)
+            and isinstance(state.get("group"), dict)
+            and isinstance(state.get("own"), dict)
+            and "lr" in state["group"]
+        ):
+            raise TypeError(
+                f"state must be the dict that {type(self).__name__}.init(base_lr) (or the last "
+                f"step) returned, got {_brief(state)}"
+            )
+        return state
 
     def check_optimizer(self, opt):
         """Raise torch's error if this scheduler cycles momentum and ``opt`` has none; return
@@ -204,6 +217,16 @@ def check_base_lr(base_lr):
     arr = arr.copy()
     arr.flags.writeable = False
     return arr
+
+
+def check_base_momentum(value):
+    """The optimizer's momentum (or beta1): None, or a finite real number or array; returned
+    as it is (a float stays a float, for torch's arithmetic)."""
+    if value is not None:
+        arr = _real("base_momentum", value)
+        if not np.isfinite(arr).all():
+            raise ValueError(f"base_momentum must be finite, got {_brief(value)}")
+    return value
 
 
 def broadcast(name_a, shape_a, name_b, shape_b) -> tuple:

@@ -6,7 +6,16 @@ import math
 
 import numpy as np
 
-from .base import LRScheduler, _copy, broadcast, check_base_lr, choice, integer, real
+from .base import (
+    LRScheduler,
+    _copy,
+    broadcast,
+    check_base_lr,
+    check_base_momentum,
+    choice,
+    integer,
+    real,
+)
 
 
 class ReduceLROnPlateau(LRScheduler):
@@ -71,7 +80,7 @@ class ReduceLROnPlateau(LRScheduler):
 
     def init(self, base_lr, base_momentum=None):
         """No initial step: torch's ReduceLROnPlateau does not take one."""
-        group = {"lr": check_base_lr(base_lr), "momentum": base_momentum}
+        group = {"lr": check_base_lr(base_lr), "momentum": check_base_momentum(base_momentum)}
         own = {"last_epoch": 0, "best": self.mode_worse, "num_bad_epochs": 0, "cooldown_counter": 0}
         return {"group": group, "own": own}
 
@@ -81,7 +90,7 @@ class ReduceLROnPlateau(LRScheduler):
             raise ValueError(
                 "ReduceLROnPlateau.step needs the loss (torch's metrics): step(state, loss)"
             )
-        state = _copy(state)
+        state = _copy(self._check_state(state))
         self._step(state["own"], state["group"], loss)
         return state
 
