@@ -87,14 +87,17 @@ def run(
     Stochastic gradients (notebook 06), for a problem with examples (``FiniteSum``):
     ``batch_size=B`` samples as PyTorch's ``DataLoader(shuffle=True)`` does: each epoch a fresh
     permutation of the n examples, cut into batches of B (the last one smaller unless
-    ``drop_last``); ``replacement=True`` draws the examples independently. ``batch_size=n`` is
+    ``drop_last``); ``replacement=True`` draws the examples independently (both flags need a
+    ``batch_size``: without one, True is a ValueError). ``batch_size=n`` is
     full-batch gradient descent. Every run of a sweep sees the same batches; ``seed`` given as
     an array runs one trajectory per seed (its axes broadcast with the sweep's: ``lr`` of shape
     ``(k, 1)`` and ``seed`` of shape ``(s,)`` run every lr with every seed).
-    ``noise=σ`` adds N(0, σ²) to every gradient (d2l's model of a stochastic gradient, for
-    problems without data), the same draws for every run of a sweep. ``seed`` defaults to 0.
+    ``noise=σ`` (one number: for several levels, one run per level) adds N(0, σ²) to every
+    gradient (d2l's model of a stochastic gradient, for problems without data), the same draws
+    for every run of a sweep. ``seed`` defaults to 0.
 
-    ``schedule``: an ``optimlab.lr_scheduler`` scheduler; the optimizer's lr (and, where the
+    ``schedule``: an ``optimlab.lr_scheduler`` scheduler (a plain function of the step is not
+    one: ``LambdaLR(lambda t: factor)`` scales the lr by it); the optimizer's lr (and, where the
     scheduler cycles momentum, SGD's momentum or Adam's beta1) follow it step by step, as
     torch does when ``scheduler.step()`` follows every ``optimizer.step()``.
 
@@ -679,6 +682,8 @@ def _start_schedule(schedule, optimizer):
                 + (
                     " (a class: make one, e.g. StepLR(step_size=10))"
                     if isinstance(schedule, type)
+                    else "; for a function of the step, LambdaLR(lambda t: factor) scales the lr"
+                    if callable(schedule)
                     else ""
                 )
             )
