@@ -101,6 +101,8 @@ def tune_lr(make_optimizer, problem: Problem, x0, steps: int, lrs=LR_GRID, *, by
     """
     if not isinstance(by, str) or by not in ("final", "best", "steps"):
         raise ValueError(f"by must be 'final', 'best' or 'steps', got {_brief(by)}")
+    if "keep" in run_kw:
+        raise TypeError("tune_lr keeps the losses itself (keep=('loss',)): leave keep out")
     if (by == "steps") != (f_min is not None and tol is not None):
         raise ValueError("f_min and tol go with by='steps' (both), and only with it")
     lrs = as_real("lrs", lrs)

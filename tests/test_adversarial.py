@@ -600,3 +600,13 @@ def test_a_scheduler_state_that_init_did_not_make_is_named(call):
 def test_a_schedulers_base_momentum_is_checked(momentum):
     with pytest.raises((TypeError, ValueError), match="base_momentum must be"):
         S.StepLR(2).init(0.1, base_momentum=momentum)
+
+
+def test_lookahead_names_itself_for_an_attribute_neither_it_nor_its_inner_one_has():
+    with pytest.raises(AttributeError, match="'Lookahead' object has no attribute 'nope'"):
+        getattr(ol.Lookahead(ol.SGD(lr=0.1)), "nope")
+
+
+def test_tune_lr_says_it_keeps_the_losses_itself():
+    with pytest.raises(TypeError, match="tune_lr keeps the losses itself"):
+        race.tune_lr("SGD", P, 1.0, 5, lrs=[0.01, 0.1], keep=("x",))

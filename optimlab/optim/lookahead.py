@@ -116,8 +116,11 @@ class Lookahead(Optimizer):
         """The inner optimizer's hyperparameters read through (``lr``, ``momentum``,
         ``beta1``, ...), so that a schedule drives a Lookahead as it drives its inner one."""
         inner = self.__dict__.get("optimizer")
-        if inner is None or name.startswith("_"):
-            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        if inner is None or name.startswith("_") or not hasattr(inner, name):
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r} (nor has its "
+                f"{type(inner).__name__})"
+            )
         return getattr(inner, name)
 
     def replace(self, **changes):
