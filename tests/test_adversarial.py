@@ -604,7 +604,7 @@ def test_a_schedulers_base_momentum_is_checked(momentum):
 
 def test_lookahead_names_itself_for_an_attribute_neither_it_nor_its_inner_one_has():
     with pytest.raises(AttributeError, match="'Lookahead' object has no attribute 'nope'"):
-        getattr(ol.Lookahead(ol.SGD(lr=0.1)), "nope")
+        _ = ol.Lookahead(ol.SGD(lr=0.1)).nope
 
 
 def test_tune_lr_says_it_keeps_the_losses_itself():
