@@ -54,7 +54,7 @@ class MLP:
         for k in sizes:
             if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
                 raise ValueError(f"sizes must be positive integers, got {k!r} in {self.sizes!r}")
-        if self.activation not in ACTIVATIONS:
+        if not isinstance(self.activation, str) or self.activation not in ACTIVATIONS:
             raise ValueError(f"activation must be one of {ACTIVATIONS}, got {self.activation!r}")
         object.__setattr__(self, "sizes", tuple(int(k) for k in sizes))
         shapes, offset = [], 0
@@ -90,14 +90,24 @@ class MLP:
 
     def flatten(self, params) -> np.ndarray:
         """The inverse of :meth:`unflatten`: ``[(W1, b1), (W2, b2), ...]`` to one vector."""
-        params = list(params)
+        form = f"params must be a list of {len(self._layers)} (W, b) pairs"
+        if isinstance(params, (str, bytes, np.ndarray)):
+            raise ValueError(f"{form}, got {params!r}")
+        try:
+            params = list(params)
+        except TypeError:
+            raise ValueError(f"{form}, got {params!r}") from None
         if len(params) != len(self._layers):
             raise ValueError(
                 f"params must hold {len(self._layers)} (W, b) pairs, got {len(params)}"
             )
         pieces = []
-        for (W, b), (_, n_in, n_out) in zip(params, self._layers, strict=True):
-            W, b = np.asarray(W, dtype=float), np.asarray(b, dtype=float)
+        for k, (pair, (_, n_in, n_out)) in enumerate(zip(params, self._layers, strict=True)):
+            try:
+                W, b = pair
+                W, b = np.asarray(W, dtype=float), np.asarray(b, dtype=float)
+            except (TypeError, ValueError, OverflowError):
+                raise ValueError(f"{form}; item {k} is {pair!r}") from None
             if W.shape[-2:] != (n_in, n_out) or b.shape[-1:] != (n_out,):
                 raise ValueError(
                     f"a layer {n_in} -> {n_out} needs W of shape (..., {n_in}, "
@@ -115,9 +125,10 @@ class MLP:
 
         ``seed``: an integer gives one vector of shape ``(P,)``; a list of integers gives one row
         per seed, shape ``(len(seed), P)``, row k equal to ``init(seed[k])``."""
-        if np.ndim(seed) == 1:
+        seed = _check_seed(seed)
+        if seed.ndim == 1:
             return np.stack([self.init(s) for s in seed]) if len(seed) else np.empty((0, self.size))
-        rng = np.random.default_rng(seed)
+        rng = np.random.default_rng(int(seed))
         gain = 2.0 if self.activation == "relu" else 1.0
         w = np.zeros(self.size)
         for _, sl, shape in self.layout[::2]:
@@ -194,7 +205,7 @@ class MLP:
     def _check_w(self, w):
         try:
             w = np.asarray(w, dtype=float)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise ValueError(f"w must be an array of real numbers, got {w!r}") from None
         if w.ndim == 0 or w.shape[-1] != self.size:
             raise ValueError(
@@ -223,14 +234,19 @@ def cross_entropy(z, y) -> np.ndarray:
     ``(..., classes)`` and integer labels y of shape ``(...)``. Computed with the log-sum-exp
     shift by the largest logit m, log Σ exp(z_c − m) + (m − z_y), so that no logit overflows:
     logits (1000, −1000) with label 1 cost 2000, not inf."""
-    z = np.asarray(z, dtype=float)
-    if z.ndim == 0:
+    try:
+        z = np.asarray(z, dtype=float)
+    except (TypeError, ValueError, OverflowError):
+        raise ValueError(f"z must be an array of real numbers, got {z!r}") from None
+    if z.ndim == 0 or z.shape[-1] == 0:
         raise ValueError(f"z must have a class axis last, shape (..., classes), got {z!r}")
     y = _check_labels(np.ravel(y), z.shape[-1]).reshape(np.shape(y))
     try:
-        np.broadcast_shapes(y.shape, z.shape[:-1])
+        fits = np.broadcast_shapes(y.shape, z.shape[:-1]) == z.shape[:-1]
     except ValueError:
-        raise ValueError(f"y of shape {y.shape} does not fit logits of shape {z.shape}") from None
+        fits = False
+    if not fits:
+        raise ValueError(f"y of shape {y.shape} does not fit logits of shape {z.shape}")
     with np.errstate(all="ignore"):
         return _cross_entropy(z, y)[0]
 
@@ -294,7 +310,7 @@ def _check_inputs(X, d: int | None = None, name: str = "X") -> np.ndarray:
     """``X`` as a finite float array of shape ``(n, d)``, or a ValueError naming it."""
     try:
         X = np.asarray(X, dtype=float)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise ValueError(f"{name} must be an array of real numbers, got {X!r}") from None
     if X.ndim != 2 or len(X) == 0 or (d is not None and X.shape[1] != d):
         want = f"(n, {d})" if d is not None else "(n, features)"
@@ -312,7 +328,12 @@ def _check_labels(y, classes: int | None = None, name: str = "y") -> np.ndarray:
     arr = np.asarray(y)
     if arr.ndim != 1:
         raise ValueError(f"{name} must be a 1-D array of class labels, got shape {arr.shape}")
-    if arr.dtype.kind == "f" and np.isfinite(arr).all() and (arr == np.round(arr)).all():
+    if (
+        arr.dtype.kind == "f"
+        and np.isfinite(arr).all()
+        and (arr == np.round(arr)).all()
+        and (np.abs(arr) < 2**62).all()  # whole floats that fit an int64 (1e308 does not)
+    ):
         arr = arr.astype(np.int64)
     if arr.dtype.kind not in "iu":
         raise ValueError(
@@ -328,10 +349,28 @@ def _check_labels(y, classes: int | None = None, name: str = "y") -> np.ndarray:
     return arr.astype(np.intp, copy=False)
 
 
+def _check_seed(seed) -> np.ndarray:
+    """A seed (0-d) or a list of seeds (1-D) as an integer array, or a ValueError naming it."""
+    bad = isinstance(seed, (str, bytes, bool, np.bool_)) or seed is None
+    try:
+        arr = None if bad else np.asarray(seed)
+    except (TypeError, ValueError):  # a ragged list
+        arr = None
+    if (
+        arr is None
+        or arr.ndim > 1
+        or (arr.size and arr.dtype.kind not in "iu")
+        or any(isinstance(s, (bool, np.bool_)) for s in np.ravel(np.asarray(seed, dtype=object)))
+        or (arr.size and arr.min() < 0)
+    ):
+        raise ValueError(f"seed must be a non-negative integer or a list of them, got {seed!r}")
+    return arr
+
+
 def _check_weight_decay(value) -> float:
     try:
         wd = float(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise ValueError(f"weight_decay must be a real number >= 0, got {value!r}") from None
     if not (np.isfinite(wd) and wd >= 0):
         raise ValueError(f"weight_decay must be a real number >= 0, got {value!r}")

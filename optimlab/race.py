@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import optim
+from .optim.base import _brief, as_real
 from .problems import LANDSCAPES, Problem
 from .run import Trajectory, run
 
@@ -98,19 +99,30 @@ def tune_lr(make_optimizer, problem: Problem, x0, steps: int, lrs=LR_GRID, *, by
     - if every lr is out, a ValueError says so (every lr diverged: try smaller ones; none
       reached the tolerance: a longer budget, or by="final").
     """
-    if by not in ("final", "best", "steps"):
-        raise ValueError(f"by must be 'final', 'best' or 'steps', got {by!r}")
+    if not isinstance(by, str) or by not in ("final", "best", "steps"):
+        raise ValueError(f"by must be 'final', 'best' or 'steps', got {_brief(by)}")
+    if "keep" in run_kw:
+        raise TypeError("tune_lr keeps the losses itself (keep=('loss',)): leave keep out")
     if (by == "steps") != (f_min is not None and tol is not None):
         raise ValueError("f_min and tol go with by='steps' (both), and only with it")
-    lrs = np.asarray(lrs, dtype=float)
+    lrs = as_real("lrs", lrs)
     if lrs.ndim != 1 or lrs.size == 0 or not np.all(np.isfinite(lrs) & (lrs > 0)):
         raise ValueError(
             f"lrs must be a non-empty 1-D array of positive learning rates, got {lrs!r}"
         )
     if isinstance(make_optimizer, str):
         opt = racer(make_optimizer, lrs)
+    elif not callable(make_optimizer) or isinstance(make_optimizer, optim.Optimizer):
+        raise TypeError(
+            "make_optimizer must be a racer's name or a callable that makes an optimizer from "
+            f"lr= (a class such as ol.Adam, a lambda), got {_brief(make_optimizer)}"
+        )
     else:
         opt = make_optimizer(lr=lrs)
+        if not isinstance(opt, optim.Optimizer):
+            raise TypeError(
+                f"make_optimizer(lr=lrs) must return an optimlab optimizer, got {_brief(opt)}"
+            )
     if opt.batch_shape != lrs.shape:
         raise ValueError(
             f"make_optimizer(lr=lrs) made a sweep of shape {opt.batch_shape}, expected "
@@ -151,14 +163,26 @@ def steps_to_tolerance(traj: Trajectory, f_min: float, tol: float):
     or ``None`` if the run never gets there. For a sweep, an integer array of the sweep's shape
     with -1 for the runs that never do. A run that diverged counts only if it got there first.
     A negative ``tol`` asks the loss to fall that far below ``f_min`` (the saddle: escape)."""
+    if not isinstance(traj, Trajectory):
+        raise TypeError(f"traj must be an optimlab Trajectory, got {_brief(traj)}")
     if traj.loss is None:
         raise ValueError("steps_to_tolerance needs the losses: run with keep including 'loss'")
+    f_min, tol = _finite("f_min", f_min), _finite("tol", tol)
     with np.errstate(invalid="ignore"):
-        reached = traj.loss - float(f_min) <= float(tol)  # NaN (diverged) never counts
+        reached = traj.loss - f_min <= tol  # NaN (diverged) never counts
     first = np.where(reached.any(axis=0), traj.step[np.argmax(reached, axis=0)], -1)
     if np.ndim(first) == 0:
         return None if first < 0 else int(first)
     return first
+
+
+def _finite(name, value) -> float:
+    arr = as_real(name, value)
+    if arr.ndim:
+        raise ValueError(f"{name} must be one number, got an array of shape {arr.shape}")
+    if not np.isfinite(arr):
+        raise ValueError(f"{name} must be a finite number, got {_brief(value)}")
+    return float(arr)
 
 
 def race(names, landscape: str, lrs=LR_GRID, *, by="final", steps=None, **run_kw):
@@ -169,6 +193,19 @@ def race(names, landscape: str, lrs=LR_GRID, *, by="final", steps=None, **run_kw
     landscape's gradient noise, if any, is passed to ``run`` as ``noise=`` (with ``seed=`` 0
     unless ``run_kw`` says otherwise). On the saddle, whose loss has no floor, "final" picks
     the largest lr that has not overflowed yet."""
+    if not isinstance(landscape, str):
+        raise TypeError(f"landscape must be a landscape's name, got {_brief(landscape)}")
+    if not isinstance(by, str) or by not in ("final", "best", "steps"):
+        raise ValueError(f"by must be 'final', 'best' or 'steps', got {_brief(by)}")
+    if (
+        isinstance(names, str)
+        or not isinstance(names, (list, tuple))
+        or not all(isinstance(n, str) for n in names)
+    ):
+        raise TypeError(
+            f"names must be a list of racers' names, got {_brief(names)}"
+            + (f"; write names=[{names!r}]" if isinstance(names, str) else "")
+        )
     scape = LANDSCAPES[landscape]
     problem, steps = scape.make(), scape.steps if steps is None else steps
     if scape.noise:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .optim.base import Optimizer, _brief, as_real
+from .optim.base import Optimizer, _brief, as_real, quiet_steps
 from .problems import FiniteSum, Problem
 
 MAX_RECORD_BYTES = 4 * 2**30  # a record larger than this is refused before the run starts
@@ -32,7 +32,8 @@ class Trajectory:
     ``evals``: for an optimizer that evaluates the problem itself (L-BFGS), its cumulative
     function evaluations at each recorded point, shape ``(points, *batch)``; otherwise ``None``.
     ``lr``: with a ``schedule``, the learning rate that made each recorded point (``lr[0]`` is
-    the first step's), shape ``(points, *batch)``; otherwise ``None``.
+    the first step's), shape ``(points, *batch)``, NaN after the divergence step (as a single
+    run, which stops there, records it); otherwise ``None``.
     """
 
     x: np.ndarray | None
@@ -86,19 +87,23 @@ def run(
     Stochastic gradients (notebook 06), for a problem with examples (``FiniteSum``):
     ``batch_size=B`` samples as PyTorch's ``DataLoader(shuffle=True)`` does: each epoch a fresh
     permutation of the n examples, cut into batches of B (the last one smaller unless
-    ``drop_last``); ``replacement=True`` draws the examples independently. ``batch_size=n`` is
+    ``drop_last``); ``replacement=True`` draws the examples independently (both flags need a
+    ``batch_size``: without one, True is a ValueError). ``batch_size=n`` is
     full-batch gradient descent. Every run of a sweep sees the same batches; ``seed`` given as
     an array runs one trajectory per seed (its axes broadcast with the sweep's: ``lr`` of shape
     ``(k, 1)`` and ``seed`` of shape ``(s,)`` run every lr with every seed).
-    ``noise=σ`` adds N(0, σ²) to every gradient (d2l's model of a stochastic gradient, for
-    problems without data), the same draws for every run of a sweep. ``seed`` defaults to 0.
+    ``noise=σ`` (one number: for several levels, one run per level) adds N(0, σ²) to every
+    gradient (d2l's model of a stochastic gradient, for problems without data), the same draws
+    for every run of a sweep. ``seed`` defaults to 0.
 
-    ``schedule``: an ``optimlab.lr_scheduler`` scheduler; the optimizer's lr (and, where the
+    ``schedule``: an ``optimlab.lr_scheduler`` scheduler (a plain function of the step is not
+    one: ``LambdaLR(lambda t: factor)`` scales the lr by it); the optimizer's lr (and, where the
     scheduler cycles momentum, SGD's momentum or Adam's beta1) follow it step by step, as
     torch does when ``scheduler.step()`` follows every ``optimizer.step()``.
 
     ``callback(step, x)`` is called at every recorded point after the start (a progress bar, a
-    live plot); if it returns ``False`` the run stops there and the trajectory ends at that
+    live plot), with ``x`` as the trajectory records it (``t.x[r]``'s shape) and read-only; if
+    it returns ``False`` (or ``np.False_``) the run stops there and the trajectory ends at that
     point (a Stop button). Run it in a thread to keep a notebook responsive.
 
     No NumPy warning is printed: a run that overflows is cut at the step where its iterate or
@@ -117,7 +122,17 @@ def run(
     if callback is not None and not callable(callback):
         raise TypeError(f"callback must be callable, got {_brief(callback)}")
     seeds = _check_seed(seed)
-    noise = float(as_real("noise", noise))
+    replacement, drop_last = _flag("replacement", replacement), _flag("drop_last", drop_last)
+    if batch_size is None and (replacement or drop_last):
+        name = "replacement" if replacement else "drop_last"
+        raise ValueError(f"{name}=True samples minibatches: give batch_size too")
+    noise_arr = as_real("noise", noise)
+    if noise_arr.ndim:
+        raise ValueError(
+            f"noise must be one number (the gradient noise's σ), got an array of shape "
+            f"{noise_arr.shape}: for several noise levels, run once per level"
+        )
+    noise = float(noise_arr)
     if not (np.isfinite(noise) and noise >= 0):
         raise ValueError(f"noise must be a finite number >= 0, got {noise!r}")
     point = x0.shape
@@ -132,7 +147,8 @@ def run(
         starts = x0.shape[: x0.ndim - len(point)]
     sched_shape = ()
     if schedule is not None:
-        sched_shape = np.shape(schedule.lr(_start_schedule(schedule, optimizer)[1]))
+        first = _start_schedule(schedule, optimizer)[1]  # checks what schedule is, first
+        sched_shape = np.shape(schedule.lr(first))
     batch = _run_batch(optimizer, seeds, starts, sched_shape)
     work = batch or (1,)  # a single run is a sweep of one: the same arithmetic as a column
     optimizer = optimizer._with_batch_ndim(len(work))
@@ -149,8 +165,8 @@ def run(
             problem.n,
             _check_count("batch_size", batch_size, 1, maximum=problem.n),
             seeds,
-            _flag("replacement", replacement),
-            _flag("drop_last", drop_last),
+            replacement,
+            drop_last,
         )
     noise_rng = _NoiseSource(noise, seeds, point) if noise > 0 else None
     needs_closure = getattr(optimizer, "needs_closure", False)
@@ -200,6 +216,7 @@ def replay(optimizer: Optimizer, grads, x0=0.0, *, every: int = 1) -> Trajectory
                 f"{type(optimizer).__name__} needs the problem itself, not only gradients: "
                 "use run on a Problem"
             )
+    every = _check_count("every", every, 1)
     grads = as_real("grads", grads)
     if grads.ndim == 0:
         raise ValueError(f"grads must have a step axis first, shape (T, ...); got {grads!r}")
@@ -276,8 +293,8 @@ def _check_keep(keep) -> set:
             f"keep must be a tuple of names from ('x', 'loss'), got {keep!r}"
             + (f"; write keep=({keep!r},)" if isinstance(keep, str) else "")
         )
-    names = set(keep)
-    if not names or not names <= {"x", "loss"}:
+    names = {name for name in keep if isinstance(name, str)}
+    if not names or len(names) != len(set(map(repr, keep))) or not names <= {"x", "loss"}:
         raise ValueError(f"keep must name 'x' and/or 'loss', got {tuple(keep)!r}")
     return names
 
@@ -323,7 +340,10 @@ def _run_batch(optimizer: Optimizer, seeds: np.ndarray, starts: tuple, scheduled
 
 
 def _record_size_check(points, shape, steps, every):
-    size = points * int(np.prod(shape, dtype=float)) * 8
+    try:
+        size = float(points) * float(np.prod(shape, dtype=float)) * 8
+    except OverflowError:  # steps past 1e308
+        size = math.inf
     if size > MAX_RECORD_BYTES:
         raise ValueError(
             f"steps={steps} with every={every} would record {points} points of shape {shape} "
@@ -335,8 +355,9 @@ def _record_size_check(points, shape, steps, every):
 
 
 class _Evaluator:
-    """The problem's f, grad and hess at a batch of points, the first result of each checked
-    (real numbers, the right shape, not NaN at x0), as a clear error naming the function."""
+    """The problem's f, grad and hess at a batch of points, every result checked (real numbers,
+    the right shape; the first also not NaN at x0), as a clear error naming the function. A
+    float array of the right shape, the common case, costs two comparisons."""
 
     def __init__(self, problem: Problem, point: tuple, work: tuple):
         self.problem, self.point, self.work = problem, point, work
@@ -346,8 +367,9 @@ class _Evaluator:
 
     def _call(self, name, fn, x, i, shape):
         out = fn(x) if i is None else fn(x, i)
-        if name in self._checked:
-            return np.asarray(out, dtype=float)
+        if type(out) is np.ndarray and out.dtype.kind == "f" and out.shape == shape:
+            if name in self._checked:  # the common case, checked at every call: cheap
+                return out if out.dtype == np.float64 else out.astype(float)
         count = int(np.prod(self.work))
         where = (
             f"for x of shape {x.shape} (a batch of {count} point{'s' * (count > 1)} of shape "
@@ -366,9 +388,10 @@ class _Evaluator:
                 f"{name} must return {what}: {where} it returned shape {arr.shape}, "
                 f"expected {shape}"
             )
-        if np.isnan(arr).any():
-            raise ValueError(f"{name} returned NaN at the start x0 ({_brief(x[0].tolist())})")
-        self._checked.add(name)
+        if name not in self._checked:
+            if np.isnan(arr).any():
+                raise ValueError(f"{name} returned NaN at the start x0 ({_brief(x[0].tolist())})")
+            self._checked.add(name)
         return arr
 
     def loss(self, x):
@@ -512,6 +535,7 @@ def _drive(
     point_axes = tuple(range(len(batch), len(x_shape)))
     if "x" in keep:
         _record_size_check(points, x_shape, steps, every)
+    _record_size_check(points, batch, steps, every)  # the losses (or lrs, evals)
     recorded = np.unique(np.r_[np.arange(0, steps + 1, every), steps])
     xs = np.full((points, *x_shape), np.nan) if "x" in keep else None
     losses = np.full((points, *batch), np.nan) if "loss" in keep else None
@@ -525,7 +549,7 @@ def _drive(
     opt, sched_state, momentum_name = optimizer, None, None
     if schedule is not None:
         momentum_name, sched_state = _start_schedule(schedule, optimizer)
-    with np.errstate(all="ignore"):
+    with np.errstate(all="ignore"), quiet_steps():
         state = optimizer.init(x)
         loss = evaluate.loss(x) if has_loss else None
         _watch(0, x, loss, diverged, point_axes)
@@ -537,7 +561,7 @@ def _drive(
         for k in range(1, steps + 1):
             i = sampler() if sampler is not None else None
             if schedule is not None:
-                opt = _scheduled(optimizer, schedule, sched_state, momentum_name)
+                opt = _scheduled(optimizer, schedule, sched_state, momentum_name, k)
             extra = {}
             if needs_closure:
                 g = None
@@ -576,7 +600,7 @@ def _drive(
                     lrs[r] = lr_used
                 r += 1
                 due = min(due + every, steps)
-                if callback is not None and callback(k, x) is False:
+                if callback is not None and _stops(callback(k, _shown(x, squeeze))):
                     recorded = recorded[:r]  # stopped: the record ends at this point
                     xs, losses, seen, evals, lrs = (
                         None if a is None else a[:r] for a in (xs, losses, seen, evals, lrs)
@@ -586,9 +610,9 @@ def _drive(
                 if seen is not None:
                     seen[r:] = used
                 break
-    for arr in (xs, losses):  # NaN from each run's divergence step on
-        if arr is not None and (diverged >= 0).any():
-            cut = (recorded[:, None] >= diverged.ravel()[None, :]) & (diverged.ravel() >= 0)
+    for arr, after in ((xs, 0), (losses, 0), (lrs, 1)):  # NaN from each run's divergence on
+        if arr is not None and (diverged >= 0).any():  # (the lr that made that step is kept)
+            cut = (recorded[:, None] >= diverged.ravel()[None, :] + after) & (diverged.ravel() >= 0)
             arr.reshape(len(recorded), diverged.size, -1)[cut] = np.nan
     if squeeze:  # a single run: drop the sweep-of-one axis
         xs = None if xs is None else xs[:, 0]
@@ -623,6 +647,24 @@ def _watch(k, x, loss, diverged, point_axes) -> bool:
     return False
 
 
+def _shown(x, squeeze):
+    """The iterate as the callback sees it: the user's shape (a single run without its
+    sweep-of-one axis), read-only (the run's own array is not the callback's to change)."""
+    view = x[0] if squeeze else x.view()
+    if isinstance(view, np.ndarray):
+        view.flags.writeable = False
+    else:  # a NumPy scalar: a read-only 0-d array, as np.asarray(x)[()] would be
+        view = np.array(view)
+        view.flags.writeable = False
+    return view
+
+
+def _stops(answer) -> bool:
+    """Whether a callback's answer asks to stop: False, Python's or NumPy's (None, the answer
+    of a callback without return, and other falsy values go on)."""
+    return isinstance(answer, (bool, np.bool_)) and not answer
+
+
 def _scalar_loss(loss, squeeze):
     if loss is None:
         return None
@@ -634,19 +676,34 @@ def _start_schedule(schedule, optimizer):
     beta1 for the Adam family, else momentum; torch's error for an optimizer with neither),
     and the schedule's first state."""
     for attr in ("init", "step", "lr", "check_optimizer"):
-        if not callable(getattr(schedule, attr, None)):
+        if isinstance(schedule, type) or not callable(getattr(schedule, attr, None)):
             raise TypeError(
                 f"schedule must be an optimlab.lr_scheduler scheduler, got {_brief(schedule)}"
+                + (
+                    " (a class: make one, e.g. StepLR(step_size=10))"
+                    if isinstance(schedule, type)
+                    else "; for a function of the step, LambdaLR(lambda t: factor) scales the lr"
+                    if callable(schedule)
+                    else ""
+                )
             )
     momentum_name = schedule.check_optimizer(optimizer)
     base_momentum = getattr(optimizer, momentum_name) if momentum_name else None
     return momentum_name, schedule.init(optimizer.lr, base_momentum)
 
 
-def _scheduled(optimizer, schedule, state, momentum_name):
+def _scheduled(optimizer, schedule, state, momentum_name, k):
     changes = {"lr": schedule.lr(state)}
     if momentum_name == "momentum":
         changes["momentum"] = schedule.momentum(state)
     elif momentum_name == "beta1":
         changes["betas"] = (schedule.momentum(state), optimizer.beta2)
-    return optimizer.replace(**changes)._with_batch_ndim(len(optimizer.batch_shape))
+    try:
+        new = optimizer.replace(**changes)
+    except ValueError as error:  # an lr that overflowed, or went negative
+        shown = ", ".join(f"{n}={_brief(v)}" for n, v in changes.items())
+        raise ValueError(
+            f"before step {k}, the schedule {_brief(schedule)} gave {shown}, which "
+            f"{type(optimizer).__name__} refuses ({error})"
+        ) from None
+    return new._with_batch_ndim(len(optimizer.batch_shape))

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .optim.base import as_real
+from .optim.base import _brief, as_flag, as_real
+
+_MAX_BYTES = 4 * 2**30  # as run's MAX_RECORD_BYTES: a result larger than this is refused
 
 
 def _checked(name, value, message=None, valid=None):
@@ -29,12 +31,21 @@ def _beta(value, name="beta", index=None):
     return _checked(name, value, message, lambda b: (b >= 0) & (b < 1))
 
 
+def _one(name, arr) -> float:
+    """A checked 0-d array as a float; an array of several values is a ValueError naming it."""
+    if np.ndim(arr):
+        raise ValueError(f"{name} must be one number here, got an array of shape {np.shape(arr)}")
+    return float(arr)
+
+
 def _lr(value):
     return _checked("lr", value, "Invalid learning rate: {}")
 
 
 def _curvature(value):
-    return float(_checked("curvature", value, "curvature must be > 0, got {}", lambda c: c > 0))
+    return _one(
+        "curvature", _checked("curvature", value, "curvature must be > 0, got {}", lambda c: c > 0)
+    )
 
 
 def gd_factor(lr, curvature: float = 8.0):
@@ -43,7 +54,9 @@ def gd_factor(lr, curvature: float = 8.0):
     x ← x − lr·curvature·x = (1 − curvature·lr)·x. On the course's 4x² (curvature 8) it is
     1 − 8·lr: −7 at lr = 1, 0 at lr = 0.125, −1 at lr = 0.25.
     """
-    return 1.0 - _curvature(curvature) * _lr(lr)
+    c, lr = _curvature(curvature), _lr(lr)
+    with np.errstate(over="ignore"):  # lr·curvature past 1e308: the factor is −inf
+        return 1.0 - c * lr
 
 
 def gd_regime(lr: float, curvature: float = 8.0) -> str:
@@ -73,7 +86,8 @@ def ema(values, beta, bias_correction: bool = False, v0: float = 0.0) -> np.ndar
     """
     theta = as_real("values", values)
     beta = _beta(beta)
-    v0 = float(_checked("v0", v0, valid=lambda v: v == v))
+    v0 = _one("v0", _checked("v0", v0, valid=lambda v: v == v))
+    bias_correction = as_flag("bias_correction", bias_correction)
     if theta.ndim != 1:
         raise ValueError(f"values must be one series (1-D), got shape {theta.shape}")
     if not np.isfinite(theta).all():
@@ -97,11 +111,14 @@ def ema(values, beta, bias_correction: bool = False, v0: float = 0.0) -> np.ndar
 
 
 def ema_weights(beta, n: int) -> np.ndarray:
-    """The weight (1 − β)·β^i of the value i steps back, for i = 0 .. n − 1."""
+    """The weight (1 − β)·β^i of the value i steps back, for i = 0 .. n − 1 (``beta`` an
+    array: its axes in front, one row of weights per β)."""
     beta = _beta(beta)
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
         raise ValueError(f"n must be a positive integer, got {n!r}")
-    return (1 - beta) * beta ** np.arange(n)
+    if n * max(beta.size, 1) * 8 > _MAX_BYTES:
+        raise ValueError(f"n={n} weights per beta would not fit in memory; ask for fewer")
+    return (1 - beta[..., None]) * beta[..., None] ** np.arange(n)
 
 
 def ema_window(beta):
@@ -128,21 +145,32 @@ def momentum_radius(lr, momentum, curvature: float = 8.0, dampening=0.0, nestero
     critical damping the two eigenvalues are complex and the radius is √det; radius < 1 is the
     stable region. Arrays broadcast: a grid of (lr, m) is one call.
     """
-    a = _lr(lr) * _curvature(curvature)
+    lr, curvature = _lr(lr), _curvature(curvature)
     m = _checked("momentum", momentum, "Invalid momentum value: {}")
     c = 1 - _checked("dampening", dampening, valid=lambda d: d == d)
-    if nesterov:
-        trace, det = 1 + m - a * (1 + m), m * (1 - a)
-    else:
-        trace, det = 1 + m - a * c, m
-    disc = np.sqrt((trace * trace - 4 * det).astype(complex))
-    return np.maximum(np.abs((trace + disc) / 2), np.abs((trace - disc) / 2))
+    nesterov = as_flag("nesterov", nesterov)
+    with np.errstate(all="ignore"):
+        a = lr * curvature
+        if nesterov:
+            trace, det = 1 + m - a * (1 + m), m * (1 - a)
+        else:
+            trace, det = 1 + m - a * c, m
+        disc = np.sqrt(np.asarray(trace * trace - 4 * det).astype(complex))
+        radius = np.maximum(np.abs((trace + disc) / 2), np.abs((trace - disc) / 2))
+    if np.isnan(radius).any():  # inf − inf: lr·curvature or momentum past the floats' range
+        raise ValueError(
+            "momentum_radius overflows the floats (lr·curvature or momentum near 1e308): "
+            f"lr={_brief(lr.tolist())}, momentum={_brief(m.tolist())}, curvature={curvature:g}"
+        )
+    return radius
 
 
 def critical_momentum(lr, curvature: float = 8.0):
     """The momentum with the smallest radius at this lr (critical damping):
     m* = (1 − √(lr·curvature))², where the radius is 1 − √(lr·curvature)."""
-    return (1 - np.sqrt(_lr(lr) * _curvature(curvature))) ** 2
+    lr, c = _lr(lr), _curvature(curvature)
+    with np.errstate(over="ignore"):  # lr·curvature past 1e308: m* is inf (no momentum helps)
+        return (1 - np.sqrt(lr * c)) ** 2
 
 
 # -- Adam on a long gradient stream (notebook 05) ---------------------------------------------
@@ -156,8 +184,18 @@ def ema_scan(values, beta) -> np.ndarray:
     steps back, scaled by β^(2^j). Every factor is at most 1, so nothing overflows; the result
     equals the step-by-step loop up to round-off (about 1e-15 relative per pass).
     """
-    beta = float(_beta(beta))
-    y = (1 - beta) * as_real("values", values)
+    beta = _one("beta", _beta(beta))
+    values = as_real("values", values)
+    if values.ndim == 0 or not np.isfinite(values).all():
+        raise ValueError(
+            "values must be finite numbers with the series along the last axis, "
+            f"got {_brief(values)}"
+        )
+    return _scan(values, beta)
+
+
+def _scan(values, beta):
+    y = (1 - beta) * values
     d = 1
     while d < y.shape[-1]:
         y[..., d:] += beta**d * y[..., :-d]  # the right side is evaluated first: old values
@@ -173,19 +211,29 @@ def adam_stream(grads, lr=1.0, betas=(0.0, 0.999), eps=1e-8, amsgrad=False):
     numbers as ``ol.replay(ol.Adam(...), grads)`` up to round-off, at a fraction of the time:
     a 101,001-step stream takes milliseconds, fast enough for a slider.
     The stream's step axis is the first (as ``replay``'s): grads of shape ``(T, ...)``.
+
+    What Adam's arithmetic gives, it gives without a warning, as ``replay`` does: gradients
+    above about 1e154 square to infinity (v̂ = inf, a movement of 0 or NaN), and ``eps=0``
+    with gradients that are all 0 so far divides 0 by 0 (NaN), as torch does.
     """
     g = as_real("grads", grads)
     if g.ndim == 0 or not np.isfinite(g).all():
         raise ValueError("grads must be finite numbers with a step axis first, shape (T, ...)")
     if not isinstance(betas, (tuple, list)) or len(betas) != 2:
         raise ValueError(f"betas must be a pair (beta1, beta2), got {betas!r}")
-    beta1, beta2 = (float(_beta(b, "betas", i)) for i, b in enumerate(betas))
-    lr = float(_lr(lr))
-    eps = float(_checked("eps", eps, "Invalid epsilon value: {}"))
+    beta1, beta2 = (_one(f"betas[{i}]", _beta(b, "betas", i)) for i, b in enumerate(betas))
+    lr = _one("lr", _lr(lr))
+    eps = _one("eps", _checked("eps", eps, "Invalid epsilon value: {}"))
+    amsgrad = as_flag("amsgrad", amsgrad)
+    with np.errstate(all="ignore"):
+        return _adam_stream(g, lr, beta1, beta2, eps, amsgrad)
+
+
+def _adam_stream(g, lr, beta1, beta2, eps, amsgrad):
     t = np.arange(1, g.shape[0] + 1).reshape((-1,) + (1,) * (g.ndim - 1))
     steps_last = np.moveaxis(g, 0, -1)  # ema_scan runs along the last axis
-    m_hat = np.moveaxis(ema_scan(steps_last, beta1), -1, 0) / (1 - beta1**t)
-    v = np.moveaxis(ema_scan(steps_last * steps_last, beta2), -1, 0)
+    m_hat = np.moveaxis(_scan(steps_last, beta1), -1, 0) / (1 - beta1**t)
+    v = np.moveaxis(_scan(steps_last * steps_last, beta2), -1, 0)  # g² may overflow to inf
     if amsgrad:
         v = np.maximum.accumulate(v, axis=0)
     v_hat = v / (1 - beta2**t)
@@ -204,7 +252,7 @@ def minibatch_variance(variance, batch_size, n=None, replacement: bool = True):
     b = as_real("batch_size", batch_size)
     if not ((b >= 1).all() and (b == np.round(b)).all()):
         raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
-    if replacement:
+    if as_flag("replacement", replacement):
         return variance / b
     if n is None or isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 2:
         raise ValueError(f"n must be an integer >= 2 without replacement, got {n!r}")
@@ -219,14 +267,14 @@ def minibatch_variance(variance, batch_size, n=None, replacement: bool = True):
 
 
 def _kappa(kappa) -> np.ndarray:
-    k = np.asarray(kappa, dtype=float)
+    k = as_real("kappa", kappa)
     if not (np.isfinite(k) & (k >= 1)).all():
         raise ValueError(f"kappa (the condition number) must be finite and >= 1, got {kappa!r}")
     return k
 
 
 def _spectrum(lmin, lmax):
-    lo, hi = np.asarray(lmin, dtype=float), np.asarray(lmax, dtype=float)
+    lo, hi = as_real("lmin", lmin), as_real("lmax", lmax)
     if not (np.isfinite(lo) & np.isfinite(hi) & (lo > 0) & (lo <= hi)).all():
         raise ValueError(f"need 0 < lmin <= lmax, both finite; got lmin={lmin!r}, lmax={lmax!r}")
     return lo, hi
@@ -275,11 +323,11 @@ def steps_to(rate, tol=1e-6):
     """Steps until a factor ``rate`` per step brings the error below ``tol`` (relative):
     ceil(log(tol)/log(rate)); 1 for rate 0 (Newton's one step). κ = 10, 100, 1000 give 69, 691,
     6908 steps for gradient descent and 22, 69, 219 for momentum (COURSE.md §8)."""
-    r = np.asarray(rate, dtype=float)
+    r = as_real("rate", rate)
     if not (np.isfinite(r) & (r >= 0) & (r < 1)).all():
         raise ValueError(f"rate must be in [0, 1) (a contraction per step), got {rate!r}")
-    tol_ = float(tol)
-    if not 0 < tol_ < 1:
+    tol_ = as_real("tol", tol)
+    if tol_.ndim or not 0 < tol_ < 1:
         raise ValueError(f"tol must be in (0, 1), got {tol!r}")
     n = np.where(r == 0, 1.0, np.ceil(np.log(tol_) / np.log(np.where(r == 0, 0.5, r))))
     return int(n) if n.ndim == 0 else n.astype(int)

@@ -120,7 +120,9 @@ class Exercise:
                 message = self.checker(answer)
         except Wrong as wrong:
             return Result(self.id, False, str(wrong))
-        except Exception as error:  # a gap in a checker must not reach the learner as a traceback
+        except KeyboardInterrupt:  # the learner's own Stop: it must stop
+            raise
+        except BaseException as error:  # a gap in a checker, or an answer that calls sys.exit()
             return Result(
                 self.id,
                 False,
@@ -144,6 +146,8 @@ def describe(answer) -> str:
         return f"the text {shown!r}"
     if isinstance(answer, np.ndarray):
         return f"an array of shape {answer.shape}"
+    if isinstance(answer, type):
+        return f"the type {answer.__name__}"
     if isinstance(answer, list | tuple | set | frozenset | dict):
         n = len(answer)
         return f"a {type(answer).__name__} of {n} item{'s' * (n != 1)}"
@@ -151,7 +155,11 @@ def describe(answer) -> str:
         return f"the function {getattr(answer, '__name__', repr(answer))}"
     if isinstance(answer, numbers.Number):
         if isinstance(answer, numbers.Real):
-            return "NaN" if math.isnan(answer) else fmt(answer)
+            try:
+                return "NaN" if math.isnan(answer) else fmt(answer)
+            except OverflowError:  # an int past 1e308
+                return "a number too large for a float"
+
         return repr(answer)
     name = type(answer).__name__
     return f"{'an' if name[0] in 'aeiou' else 'a'} {name}"
@@ -186,7 +194,12 @@ def number(answer, what: str = "one number") -> float:
         if isinstance(answer, numbers.Complex):
             raise Wrong(f"expected a real number, got the complex number {answer!r}.")
         raise Wrong(f"expected {what}, got {describe(answer)}.")
-    value = float(answer)
+    try:
+        value = float(answer)
+    except OverflowError:  # an int past 1e308
+        raise Wrong(
+            "your answer is too large for a float (past 1e308): check the computation."
+        ) from None
     if math.isnan(value):
         raise Wrong("your answer is NaN (not a number): check the computation that produced it.")
     if math.isinf(value):
@@ -312,9 +325,9 @@ def call(fn, args, name: str, when: str):
         with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore")
             return fn(*args)
-    except Wrong:
+    except (Wrong, KeyboardInterrupt):
         raise
-    except Exception as error:
+    except BaseException as error:  # SystemExit too: sys.exit() in an answer is a wrong answer
         hint = ""
         if re.search(r"only (0-dimensional|length-1|size-1) arrays", str(error)):
             hint = " Keep to NumPy operations (np.sqrt, not math.sqrt or float()), so arrays work."
@@ -331,6 +344,8 @@ def as_array(value, shape: tuple, what: str, when: str) -> np.ndarray:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             arr = np.asarray(value, dtype=float)
+    except OverflowError:
+        raise Wrong(f"{what} holds a number too large for a float, past 1e308 ({when}).") from None
     except (TypeError, ValueError):
         raise Wrong(
             f"{what} should be an array of numbers, got {describe(value)} ({when})."

@@ -22,6 +22,8 @@ import operator
 
 import numpy as np
 
+from ..optim.base import _brief, as_flag
+
 _NO_MOMENTUM = "optimizer must support momentum or beta1 with `cycle_momentum` option enabled"
 
 
@@ -41,7 +43,7 @@ class LRScheduler:
     # -- public, pure ---------------------------------------------------------------------
     def init(self, base_lr, base_momentum=None) -> dict:
         """The state after construction: torch's initial step has been taken."""
-        group = {"lr": check_base_lr(base_lr), "momentum": base_momentum}
+        group = {"lr": check_base_lr(base_lr), "momentum": check_base_momentum(base_momentum)}
         own = self._construct(group)
         return {"group": group, "own": own}
 
@@ -52,18 +54,31 @@ class LRScheduler:
                 f"{type(self).__name__}.step takes no loss (only ReduceLROnPlateau reads one), "
                 f"got loss={loss!r}"
             )
-        state = _copy(state)
+        state = _copy(self._check_state(state))
         self._step(state["own"], state["group"])
         return state
 
     def lr(self, state: dict):
         """The learning rate now in effect (a float, or an array for a sweep)."""
-        return state["group"]["lr"]
+        return self._check_state(state)["group"]["lr"]
 
     def momentum(self, state: dict):
         """The momentum (SGD, RMSprop) or beta1 (Adam family) now in effect, or None if this
         scheduler does not cycle momentum."""
-        return state["group"]["momentum"] if self.cycles_momentum else None
+        return self._check_state(state)["group"]["momentum"] if self.cycles_momentum else None
+
+    def _check_state(self, state):
+        if not (
+            isinstance(state, dict)
+            and isinstance(state.get("group"), dict)
+            and isinstance(state.get("own"), dict)
+            and "lr" in state["group"]
+        ):
+            raise TypeError(
+                f"state must be the dict that {type(self).__name__}.init(base_lr) (or the last "
+                f"step) returned, got {_brief(state)}"
+            )
+        return state
 
     def check_optimizer(self, opt):
         """Raise torch's error if this scheduler cycles momentum and ``opt`` has none; return
@@ -103,6 +118,7 @@ class LRScheduler:
         shape = broadcast("base_lr", np.shape(base_lr), "the schedule's own arrays", self._shape())
         if losses is not None:
             shape = broadcast("base_lr", shape, "losses (after the step axis)", losses.shape[1:])
+        _record_size_check(steps, shape)
         out = np.empty((steps, *shape))
         for k in range(steps):
             out[k] = group[key]
@@ -164,6 +180,22 @@ class LRScheduler:
     _repr_names: tuple[str, ...] = ()
 
 
+def _record_size_check(steps, shape):
+    """The same limit as ``run``'s record (``optimlab.run.MAX_RECORD_BYTES``), checked before
+    anything is allocated or stepped."""
+    from ..run import MAX_RECORD_BYTES  # here: run imports nothing of the schedulers
+
+    try:
+        size = float(steps) * float(np.prod(shape, dtype=float)) * 8
+    except OverflowError:  # steps past 1e308
+        size = math.inf
+    if size > MAX_RECORD_BYTES:
+        raise ValueError(
+            f"steps={steps} would record {steps} values of shape {shape} "
+            f"({size / 2**30:.3g} GiB); ask for fewer steps"
+        )
+
+
 def _copy(value):
     """A copy of a state's dicts and lists (the arrays in it are never written to)."""
     if isinstance(value, dict):
@@ -187,6 +219,16 @@ def check_base_lr(base_lr):
     return arr
 
 
+def check_base_momentum(value):
+    """The optimizer's momentum (or beta1): None, or a finite real number or array; returned
+    as it is (a float stays a float, for torch's arithmetic)."""
+    if value is not None:
+        arr = _real("base_momentum", value)
+        if not np.isfinite(arr).all():
+            raise ValueError(f"base_momentum must be finite, got {_brief(value)}")
+    return value
+
+
 def broadcast(name_a, shape_a, name_b, shape_b) -> tuple:
     """The broadcast shape of two sweeps, or a ValueError naming both."""
     try:
@@ -198,8 +240,11 @@ def broadcast(name_a, shape_a, name_b, shape_b) -> tuple:
         ) from None
 
 
+_MAX_INT = 2**63 - 1  # larger counts overflow the float arithmetic they take part in
+
+
 def check_steps(steps) -> int:
-    return integer("steps", steps, 0)
+    return integer("steps", steps, 0, maximum=None)  # a record too large is refused as such
 
 
 def _real(name, value):
@@ -207,13 +252,15 @@ def _real(name, value):
         raise TypeError(f"{name} must be a real number or an array of real numbers, got {value!r}")
     try:
         return np.asarray(value, dtype=float)
+    except OverflowError:
+        raise ValueError(f"{name} must be finite, got {value!r}") from None
     except (TypeError, ValueError):
         raise TypeError(
             f"{name} must be a real number or an array of real numbers, got {value!r}"
         ) from None
 
 
-def integer(name, value, minimum, message=None) -> int:
+def integer(name, value, minimum, message=None, maximum=_MAX_INT) -> int:
     """``value`` as an int >= ``minimum``, or a ValueError naming it (torch's ``message``)."""
     if not isinstance(value, bool):
         try:
@@ -221,8 +268,12 @@ def integer(name, value, minimum, message=None) -> int:
         except TypeError:
             pass
         else:
-            if value >= minimum:
+            if value >= minimum and (maximum is None or value <= maximum):
                 return value
+            if value >= minimum:  # past 2**63 - 1, whatever torch's message says
+                raise ValueError(
+                    f"{name} must be an integer from {minimum} to 2**63 - 1, got {_brief(value)}"
+                )
     if message is None:
         kind = {0: "a non-negative integer", 1: "a positive integer"}.get(
             minimum, f"an integer >= {minimum}"
@@ -235,7 +286,10 @@ def real(name, value, minimum=None, message=None, strict=False) -> float:
     """``value`` as a finite Python float (>= ``minimum``, or > if ``strict``), or a
     ValueError naming it."""
     if not isinstance(value, bool) and isinstance(value, numbers.Real):
-        value_f = float(value)
+        try:
+            value_f = float(value)
+        except OverflowError:  # an int past 1e308
+            value_f = math.inf
         if math.isfinite(value_f) and (
             minimum is None or (value_f > minimum if strict else value_f >= minimum)
         ):
@@ -282,8 +336,19 @@ def one(name, value):
     return real(name, value)
 
 
+def choice(value, options) -> bool:
+    """Whether ``value`` is one of the strings ``options`` (an array or a dict is not: no
+    ambiguous truth value, no unhashable error)."""
+    return isinstance(value, str) and value in options
+
+
+def flag(name, value) -> bool:
+    """A True/False keyword (torch takes any truthy value; here a bool, as the optimizers')."""
+    return as_flag(name, value)
+
+
 def no_resume(last_epoch):
-    if last_epoch != -1:
+    if isinstance(last_epoch, bool) or not isinstance(last_epoch, int) or last_epoch != -1:
         raise ValueError(
             f"last_epoch={last_epoch!r}: torch uses it to resume from a checkpoint; optimlab's "
             "schedulers are pure, start them with init() (last_epoch=-1)"

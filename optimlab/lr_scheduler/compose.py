@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from bisect import bisect_right
 
+from ..optim.base import _brief
 from .base import LRScheduler, broadcast, integer, no_resume
 from .plateau import ReduceLROnPlateau
 
 
 def _check_schedulers(cls, schedulers, what):
+    if isinstance(schedulers, LRScheduler) or not isinstance(schedulers, (list, tuple)):
+        raise TypeError(f"{cls} takes a list of schedulers, got {_brief(schedulers)}")
     schedulers = list(schedulers)
     if len(schedulers) < 1:
         raise ValueError(f"{cls} expects at least one scheduler{what}, but got no scheduler.")
@@ -70,6 +73,12 @@ class SequentialLR(_Composite):
     def __init__(self, schedulers, milestones, last_epoch=-1):
         no_resume(last_epoch)
         self.schedulers = _check_schedulers("SequentialLR", schedulers, "")
+        try:
+            milestones = list(milestones)
+        except TypeError:
+            raise TypeError(
+                f"milestones must be a list of integers, got {_brief(milestones)}"
+            ) from None
         milestones = [integer("milestones", m, 0) for m in milestones]
         if len(milestones) != len(self.schedulers) - 1:
             raise ValueError(

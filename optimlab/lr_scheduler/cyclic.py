@@ -7,7 +7,17 @@ import math
 
 import numpy as np
 
-from .base import LRScheduler, broadcast, integer, lr_param, no_resume, one, real
+from .base import (
+    LRScheduler,
+    broadcast,
+    choice,
+    flag,
+    integer,
+    lr_param,
+    no_resume,
+    one,
+    real,
+)
 
 
 class CyclicLR(LRScheduler):
@@ -64,7 +74,7 @@ class CyclicLR(LRScheduler):
         up = float(self.step_size_up)
         self.total_size = up + float(self.step_size_down)
         self.step_ratio = up / self.total_size
-        if mode not in ["triangular", "triangular2", "exp_range"] and scale_fn is None:
+        if not choice(mode, ("triangular", "triangular2", "exp_range")) and scale_fn is None:
             raise ValueError("mode is invalid and scale_fn is None")
         if scale_fn is not None and not callable(scale_fn):
             raise TypeError(f"scale_fn should be a function, but got {type(scale_fn).__name__}")
@@ -73,10 +83,10 @@ class CyclicLR(LRScheduler):
         self.scale_fn = scale_fn
         if scale_fn is None:
             scale_mode = "iterations" if mode == "exp_range" else "cycle"
-        elif scale_mode not in ("cycle", "iterations"):
+        elif not choice(scale_mode, ("cycle", "iterations")):
             raise ValueError(f"scale_mode must be 'cycle' or 'iterations', got {scale_mode!r}")
         self.scale_mode = scale_mode
-        self.cycle_momentum = self.cycles_momentum = bool(cycle_momentum)
+        self.cycle_momentum = self.cycles_momentum = flag("cycle_momentum", cycle_momentum)
         if self.cycle_momentum:
             self.base_momentum = one("base_momentum", base_momentum)
             self.max_momentum = one("max_momentum", max_momentum)
@@ -187,13 +197,13 @@ class OneCycleLR(LRScheduler):
         msg = "Expected float between 0 and 1 pct_start, but got {}"
         if not isinstance(pct_start, float) or not 0 <= pct_start <= 1:
             raise ValueError(msg.format(pct_start))
-        if anneal_strategy not in ["cos", "linear"]:
+        if not choice(anneal_strategy, ("cos", "linear")):
             raise ValueError(
                 f"anneal_strategy must be one of 'cos' or 'linear', instead got {anneal_strategy}"
             )
         self.pct_start = pct_start
         self.anneal_strategy = anneal_strategy
-        self.three_phase = bool(three_phase)
+        self.three_phase = flag("three_phase", three_phase)
         T = self.total_steps
         if self.three_phase:
             self._phases = [
@@ -215,7 +225,7 @@ class OneCycleLR(LRScheduler):
         self.max_lr = lr_param("max_lr", max_lr)
         self.div_factor = real("div_factor", div_factor, 0.0, strict=True)
         self.final_div_factor = real("final_div_factor", final_div_factor, 0.0, strict=True)
-        self.cycle_momentum = self.cycles_momentum = bool(cycle_momentum)
+        self.cycle_momentum = self.cycles_momentum = flag("cycle_momentum", cycle_momentum)
         if self.cycle_momentum:
             self.max_momentum = one("max_momentum", max_momentum)
             self.base_momentum = one("base_momentum", base_momentum)

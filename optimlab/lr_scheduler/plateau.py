@@ -6,7 +6,16 @@ import math
 
 import numpy as np
 
-from .base import LRScheduler, _copy, broadcast, check_base_lr, integer, real
+from .base import (
+    LRScheduler,
+    _copy,
+    broadcast,
+    check_base_lr,
+    check_base_momentum,
+    choice,
+    integer,
+    real,
+)
 
 
 class ReduceLROnPlateau(LRScheduler):
@@ -60,9 +69,9 @@ class ReduceLROnPlateau(LRScheduler):
         self.patience = integer("patience", patience, 0)
         self.cooldown = integer("cooldown", cooldown, 0)
         self.eps = real("eps", eps, 0.0)
-        if mode not in {"min", "max"}:
+        if not choice(mode, ("min", "max")):
             raise ValueError(f"mode {mode} is unknown!")
-        if threshold_mode not in {"rel", "abs"}:
+        if not choice(threshold_mode, ("rel", "abs")):
             raise ValueError(f"threshold mode {threshold_mode} is unknown!")
         self.mode = mode
         self.threshold = real("threshold", threshold, 0.0)
@@ -71,7 +80,7 @@ class ReduceLROnPlateau(LRScheduler):
 
     def init(self, base_lr, base_momentum=None):
         """No initial step: torch's ReduceLROnPlateau does not take one."""
-        group = {"lr": check_base_lr(base_lr), "momentum": base_momentum}
+        group = {"lr": check_base_lr(base_lr), "momentum": check_base_momentum(base_momentum)}
         own = {"last_epoch": 0, "best": self.mode_worse, "num_bad_epochs": 0, "cooldown_counter": 0}
         return {"group": group, "own": own}
 
@@ -81,7 +90,7 @@ class ReduceLROnPlateau(LRScheduler):
             raise ValueError(
                 "ReduceLROnPlateau.step needs the loss (torch's metrics): step(state, loss)"
             )
-        state = _copy(state)
+        state = _copy(self._check_state(state))
         self._step(state["own"], state["group"], loss)
         return state
 
@@ -154,6 +163,8 @@ def _loss(name, value):
         raise TypeError(f"{name} must be a real number or an array of them, got {value!r}")
     try:
         return np.asarray(value, dtype=float)
+    except OverflowError:
+        raise ValueError(f"{name} must be finite, got {value!r}") from None
     except (TypeError, ValueError):
         raise TypeError(
             f"{name} must be a real number or an array of them, got {value!r}"

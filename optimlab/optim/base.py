@@ -14,8 +14,12 @@ own (Python float, left to right).
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import functools
 import inspect
+import os
+import threading
 
 import numpy as np
 
@@ -65,14 +69,119 @@ class _Frozen(type):
         return obj
 
 
+class _Stepping(threading.local):
+    """Whether this thread is inside run's loop, which silences NumPy's warnings once for the
+    whole run (a ``np.errstate`` per step would cost about a tenth of a scalar step)."""
+
+    active = False
+
+
+_stepping = _Stepping()
+
+
+@contextlib.contextmanager
+def quiet_steps():
+    """For run's loop, inside ``np.errstate(all="ignore")``: the steps need not set it again."""
+    was, _stepping.active = _stepping.active, True
+    try:
+        yield
+    finally:
+        _stepping.active = was
+
+
+_HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+@functools.cache
+def _hyperparameter_names(cls) -> tuple[str, ...]:
+    """The constructor's parameter names, once per class (``replace`` runs at every step of a
+    scheduled run)."""
+    return tuple(n for n in inspect.signature(cls.__init__).parameters if n != "self")
+
+
+def _checked_init(init):
+    @functools.wraps(init)
+    def checked(self, *args, **kwargs):
+        if args:
+            args = (_as_values("x", args[0]), *args[1:])
+        elif "x" in kwargs:
+            kwargs["x"] = _as_values("x", kwargs["x"])
+        return init(self, *args, **kwargs)
+
+    checked._checked = True
+    return checked
+
+
+def _checked_step(step):
+    """``step`` with the promises every optimizer keeps: a state that is not a dict, or that
+    another optimizer or another shape of x made, is a clear error rather than a KeyError or
+    a broadcasting error from inside; NumPy's overflow warnings are silenced (an infinite or
+    NaN gradient gives what torch gives, without a RuntimeWarning)."""
+
+    @functools.wraps(step)
+    def checked(self, *args, **kwargs):
+        state = args[2] if len(args) > 2 else kwargs.get("state")
+        if not isinstance(state, dict):
+            raise TypeError(
+                f"state must be the dict that {type(self).__name__}.init(x) (or the last step) "
+                f"returned, got {_brief(state)}"
+            )
+        try:
+            if _stepping.active:
+                return step(self, *args, **kwargs)
+            with np.errstate(all="ignore"):
+                return step(self, *args, **kwargs)
+        except KeyError as error:
+            key = error.args[0] if error.args else None
+            if not (isinstance(key, str) and key not in state and _raised_here(error)):
+                raise
+            raise ValueError(
+                f"state is not {type(self).__name__}'s: it has no {key!r} (it has "
+                f"{', '.join(map(repr, state)) or 'nothing'}); use the state that "
+                f"{type(self).__name__}.init(x) returned"
+            ) from error
+        except ValueError as error:
+            if "could not be broadcast" not in str(error) or not _raised_here(error):
+                raise
+            shapes = sorted({np.shape(v) for v in state.values() if isinstance(v, np.ndarray)})
+            raise ValueError(
+                f"state does not fit x of shape {np.shape(args[0] if args else kwargs.get('x'))}: "
+                f"its arrays have shapes "
+                f"{', '.join(map(str, shapes))}; use the state that {type(self).__name__}.init(x) "
+                "returned for an x of this shape"
+            ) from error
+
+    checked._checked = True
+    return checked
+
+
+def _raised_here(error) -> bool:
+    """Whether ``error`` was raised by optimizer code (not by a closure the user passed)."""
+    tb = error.__traceback__
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    return os.path.dirname(os.path.abspath(tb.tb_frame.f_code.co_filename)) == _HERE
+
+
 class Optimizer(metaclass=_Frozen):
     """Base class: stores hyperparameters, checks them, broadcasts them against ``x``.
 
     Hyperparameters are read-only once the optimizer is made: ``opt.replace(lr=0.01)`` makes a
     new one, checked as the constructor checks.
+
+    Every subclass's ``init`` and ``step`` are checked on the way in: ``x`` must be real
+    numbers, ``state`` the dict that ``init`` (or the last ``step``) returned for an ``x`` of
+    this shape; and a step warns nothing (an infinite gradient gives what torch gives).
     """
 
     _frozen = False
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        for name, wrap in (("init", _checked_init), ("step", _checked_step)):
+            method = cls.__dict__.get(name)
+            if method is not None and not getattr(method, "_checked", False):
+                setattr(cls, name, wrap(method))
 
     def __init__(self):
         self._arrays: dict[str, np.ndarray] = {}
@@ -86,11 +195,18 @@ class Optimizer(metaclass=_Frozen):
             )
         object.__setattr__(self, name, value)
 
+    def __delattr__(self, name):
+        if self._frozen:
+            raise AttributeError(
+                f"{type(self).__name__} hyperparameters are read-only: {name!r} cannot be "
+                "deleted; make a new optimizer"
+            )
+        object.__delattr__(self, name)
+
     def replace(self, **changes) -> Optimizer:
         """A new optimizer of the same kind with ``changes`` applied (``opt.replace(lr=0.01)``),
         every value checked again as the constructor does."""
-        params = inspect.signature(type(self).__init__).parameters
-        names = [n for n in params if n != "self"]
+        names = _hyperparameter_names(type(self))
         unknown = sorted(set(changes) - set(names))
         if unknown:
             raise TypeError(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import Optimizer, get, lerp
+from .base import Optimizer, as_real, get, lerp
 
 
 class Eve(Optimizer):
@@ -115,7 +115,7 @@ class Eve(Optimizer):
         return f_hat, d
 
     def _check_loss(self, x, loss):
-        f = np.asarray(loss, dtype=float) if not isinstance(loss, float) else loss
+        f = as_real("loss", loss) if not isinstance(loss, float) else loss
         shape = np.shape(f)
         if shape != np.shape(x)[: len(shape)]:
             raise ValueError(

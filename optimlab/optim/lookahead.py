@@ -95,8 +95,43 @@ class Lookahead(Optimizer):
             x = slow
             if self.reset_inner:
                 inner = self.optimizer.init(slow)
-        return x, {"step": t, "slow": slow, "inner": inner}
+        new = {"step": t, "slow": slow, "inner": inner}
+        if "func_evals" in inner:  # L-BFGS inside: run records its evaluations
+            new["func_evals"] = inner["func_evals"]
+        return x, new
 
     @property
     def needs_hessian(self):
         return getattr(self.optimizer, "needs_hessian", False)
+
+    @property
+    def needs_closure(self):
+        return getattr(self.optimizer, "needs_closure", False)
+
+    @property
+    def needs_loss(self):
+        return getattr(self.optimizer, "needs_loss", False)
+
+    def __getattr__(self, name):
+        """The inner optimizer's hyperparameters read through (``lr``, ``momentum``,
+        ``beta1``, ...), so that a schedule drives a Lookahead as it drives its inner one."""
+        inner = self.__dict__.get("optimizer")
+        if inner is None or name.startswith("_") or not hasattr(inner, name):
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r} (nor has its "
+                f"{type(inner).__name__})"
+            )
+        return getattr(inner, name)
+
+    def replace(self, **changes):
+        """A new Lookahead with ``changes`` applied: its own ``k``, ``alpha``, ``reset_inner``
+        and ``optimizer``, and the inner optimizer's hyperparameters (``la.replace(lr=0.01)``
+        replaces the inner lr, as a schedule does)."""
+        own = {"optimizer", "k", "alpha", "reset_inner"}
+        mine = {n: v for n, v in changes.items() if n in own}
+        inner = {n: v for n, v in changes.items() if n not in own}
+        kwargs = {n: getattr(self, n) for n in own} | mine
+        if inner:
+            kwargs["optimizer"] = kwargs["optimizer"].replace(**inner)
+        optimizer = kwargs.pop("optimizer")
+        return type(self)(optimizer, **kwargs)
