@@ -16,6 +16,7 @@ from .descent import LearningRatePanel, SweepPanel
 from .ema import SmoothingPanel
 from .momentum import MomentumPanel, RollingPanel
 from .panel import Panel
+from .training import TrainingPanel
 
 
 class Registered(NamedTuple):
@@ -42,6 +43,11 @@ PANELS = (
     Registered("04", StallPanel, {"alpha": 0.99, "size": 10.0, "length": 50, "lr": 0.01}),
     Registered("05", AdamMemoryPanel, {"beta2": 0.999, "beta1": 0.0, "size": 1e5, "at": 90_000}),
     Registered("05", SwatsPanel, {"switch_at": 20}),
+    Registered(
+        "10",
+        TrainingPanel,
+        {"optimizer": "Adam", "lr": 0.003, "batch_size": 32, "weight_decay": 0.0, "epochs": 100},
+    ),
 )
 
 __all__ = [
@@ -56,6 +62,7 @@ __all__ = [
     "StallPanel",
     "SwatsPanel",
     "SweepPanel",
+    "TrainingPanel",
     "projector",
     "style",
 ]
