@@ -144,6 +144,7 @@ def train(
     seed=0,
     init=None,
     callback=None,
+    every: int = 1,
 ) -> Training:
     """Train ``task.net`` on ``task``'s training set with ``optimizer`` for ``epochs`` epochs of
     minibatches of ``batch_size`` (``run(..., batch_size=, seed=)``, DataLoader's sampling),
@@ -151,8 +152,9 @@ def train(
     list ``init``, or none) trains one network per seed; hyperparameter arrays sweep as in
     ``run``, so ``lr`` of shape (k, 1) and five seeds train 5k networks in one computation.
 
-    ``callback(epoch, w)`` is called after every epoch; returning ``False`` stops training
-    there (the record ends at that epoch)."""
+    ``every=k`` records every k-th epoch only (and the last): fewer evaluations of the losses.
+    ``callback(epoch, w)`` is called after every recorded epoch; returning ``False`` stops
+    training there (the record ends at that epoch)."""
     if not isinstance(task, Task):
         raise TypeError(f"task must be an optimlab.training.Task, got {task!r}")
     if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 1:
@@ -163,6 +165,8 @@ def train(
     if not 1 <= batch_size <= n:
         raise ValueError(f"batch_size must be an integer in 1 .. {n}, got {batch_size!r}")
     per_epoch = -(-n // int(batch_size))
+    if isinstance(every, bool) or not isinstance(every, (int, np.integer)) or every < 1:
+        raise ValueError(f"every must be an integer >= 1 (epochs), got {every!r}")
     init = seed if init is None else init
     w0 = task.net.init(np.asarray(init).tolist())
 
@@ -176,7 +180,7 @@ def train(
         task.problem,
         w0,
         int(epochs) * per_epoch,
-        every=per_epoch,
+        every=per_epoch * int(every),
         keep=("x",),
         batch_size=int(batch_size),
         seed=seed,
@@ -220,6 +224,12 @@ LR_GRID = {
 }
 
 
+#: the lrs that :func:`tune` picks on :func:`make_task`'s default task for 200 epochs of
+#: batches of 32 (``benchmarks/training_gap.py`` prints the search; a test checks one of them)
+TUNED_LR = {"SGD": 0.3, "SGDM": 0.03, "Adam": 0.003, "AdamW": 0.003, "SWATS": 0.003}
+EPOCHS = 200
+
+
 def make_optimizer(name: str, lr, weight_decay=None) -> Optimizer:
     """One of :data:`OPTIMIZERS` by name, with its own default weight decay unless given (0,
     AdamW's 1e-2). SWATS takes no weight decay (put it in the task)."""
@@ -240,7 +250,8 @@ def tune(
     lrs = np.asarray(LR_GRID[name] if lrs is None else lrs, dtype=float)
     seeds = np.asarray(seeds)
     val = task.validation(seed=int(seeds[0]))
-    t = train(make_optimizer(name, lrs[:, None]), val, epochs, batch_size, seeds, seeds.tolist())
+    opt = make_optimizer(name, lrs[:, None])
+    t = train(opt, val, epochs, batch_size, seeds, seeds.tolist(), every=epochs)
     loss = t.test_loss[-1]  # (len(lrs), len(seeds))
     ok = np.isfinite(loss).all(axis=1)
     mean = np.full(len(lrs), np.nan)
@@ -250,7 +261,8 @@ def tune(
 
 @dataclass(frozen=True)
 class Gap:
-    """Final training and test loss and accuracy per seed, for one optimizer at one lr."""
+    """Final training and test loss and accuracy per seed, for one optimizer at one lr, and
+    the whole :class:`Training` they come from (per-epoch curves, one column per seed)."""
 
     name: str
     lr: float
@@ -258,6 +270,7 @@ class Gap:
     test_loss: np.ndarray
     train_acc: np.ndarray
     test_acc: np.ndarray
+    training: Training | None = None
 
     @property
     def gap(self) -> np.ndarray:
@@ -275,12 +288,24 @@ class Gap:
         )
 
 
-def gap(name: str, lr: float, task: Task, epochs: int, batch_size: int = 32, seeds=range(5)) -> Gap:
+def gap(
+    name: str,
+    lr: float,
+    task: Task,
+    epochs: int,
+    batch_size: int = 32,
+    seeds=range(5),
+    every: int = 5,
+) -> Gap:
     """Train optimizer ``name`` at ``lr`` once per seed (seed s: initialisation s and
-    minibatch order s) and record the final losses and accuracies."""
+    minibatch order s) and record the final losses and accuracies (and the curves, every
+    ``every`` epochs)."""
     seeds = np.asarray(list(seeds))
-    t = train(make_optimizer(name, lr), task, epochs, batch_size, seeds, seeds.tolist())
-    return Gap(name, float(lr), t.train_loss[-1], t.test_loss[-1], t.train_acc[-1], t.test_acc[-1])
+    t = train(
+        make_optimizer(name, lr), task, epochs, batch_size, seeds, seeds.tolist(), every=every
+    )
+    last = (t.train_loss[-1], t.test_loss[-1], t.train_acc[-1], t.test_acc[-1])
+    return Gap(name, float(lr), *last, training=t)
 
 
 # -- sharp and flat minima ------------------------------------------------------------------
@@ -331,14 +356,45 @@ def sharpness(task: Task, w, radius: float = 0.5, k: int = 8, seed: int = 0) -> 
 
 
 def decay(
-    task: Task, lr: float, weight_decays, epochs: int, batch_size: int = 32, seed: int = 0
+    task: Task,
+    lr: float,
+    weight_decays,
+    epochs: int,
+    batch_size: int = 32,
+    seed: int = 0,
+    every: int | None = None,
 ) -> dict[str, Training]:
     """Adam with L2 (``Adam(weight_decay=λ)``: λ·w added to the gradient, then divided by
     Adam's √v̂) against AdamW (``AdamW(weight_decay=λ)``: w shrunk by lr·λ every step, outside
     the adaptive step), each over the array ``weight_decays`` in one sweep, from one
-    initialisation on one minibatch stream."""
+    initialisation on one minibatch stream. Recorded: the start and the end (``every``
+    epochs to record more)."""
     wds = np.asarray(weight_decays, dtype=float)
+    every = epochs if every is None else every
     return {
-        "Adam + L2": train(Adam(lr=lr, weight_decay=wds), task, epochs, batch_size, seed),
-        "AdamW": train(AdamW(lr=lr, weight_decay=wds), task, epochs, batch_size, seed),
+        "Adam + L2": train(
+            Adam(lr=lr, weight_decay=wds), task, epochs, batch_size, seed, every=every
+        ),
+        "AdamW": train(AdamW(lr=lr, weight_decay=wds), task, epochs, batch_size, seed, every=every),
     }
+
+
+def swats_switch(task: Task, lr: float, epochs: int, batch_size: int = 32, seeds=range(5)):
+    """When :data:`OPTIMIZERS`' SWATS switches on ``task``, trained as :func:`train` trains it
+    from each of ``seeds`` (the same initialisations and minibatches): per seed the step and
+    the epoch of the switch and the SGD lr Λ it switched to (step −1, Λ NaN: it stayed Adam).
+    A plain loop over all seeds at once, since ``run`` keeps no optimizer state."""
+    seeds = [int(s) for s in seeds]
+    opt = make_optimizer("SWATS", lr)._with_batch_ndim(1)  # one switch per seed, as run does
+    problem, n = task.problem, task.n_train
+    w = task.net.init(seeds)
+    state, rngs = opt.init(w), [np.random.default_rng(s) for s in seeds]
+    per_epoch = -(-n // batch_size)
+    for _ in range(epochs):
+        order = np.stack([r.permutation(n) for r in rngs])
+        for lo in range(0, n, batch_size):
+            i = np.sort(order[:, lo : lo + batch_size], axis=-1)
+            w, state = opt.step(w, problem.grad(w, i), state)
+    at = state["switched_at"].reshape(len(seeds))
+    epoch = np.where(at > 0, -(-at // per_epoch), -1)
+    return at, epoch, np.where(at > 0, state["sgd_lr"].reshape(len(seeds)), np.nan)
