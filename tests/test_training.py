@@ -279,3 +279,30 @@ def test_panel_bad_arguments(task):
         ol.widgets.TrainingPanel(optimizer="LBFGS", task=task)
     with pytest.raises(ValueError, match="every must be an integer >= 1, got 0"):
         ol.widgets.TrainingPanel(every=0, task=task)
+
+
+def test_every_k_epochs_records_fewer_points_of_the_same_training(task):
+    full = T.train(ol.Adam(lr=0.01), task, 6, 20, seed=1)
+    some = T.train(ol.Adam(lr=0.01), task, 6, 20, seed=1, every=4)
+    assert list(some.epochs) == [0, 4, 6]
+    np.testing.assert_array_equal(some.w, full.w[[0, 4, 6]])
+    np.testing.assert_array_equal(some.test_loss, full.test_loss[[0, 4, 6]])
+    with pytest.raises(ValueError, match="every must be an integer >= 1 .epochs., got 0"):
+        T.train(ol.Adam(lr=0.01), task, 6, 20, every=0)
+
+
+def test_swats_switch_follows_the_training_of_each_seed(task):
+    at, epoch, lam = T.swats_switch(task, 0.01, 20, 20, seeds=[0, 1, 2])
+    assert at.shape == epoch.shape == lam.shape == (3,)
+    for k, s in enumerate([0, 1, 2]):
+        alone = T.swats_switch(task, 0.01, 20, 20, seeds=[s])
+        assert alone[0][0] == at[k] and (alone[2][0] == lam[k] or np.isnan(lam[k]))
+        if at[k] > 0:
+            assert lam[k] > 0 and epoch[k] == -(-at[k] // 3)
+        else:
+            assert epoch[k] == -1 and np.isnan(lam[k])
+    # the same SWATS, trained by train(): its weights after the switch follow SGD's rule, so
+    # the final weights differ from Adam's exactly when a switch happened
+    adam = T.train(ol.Adam(lr=0.01), task, 20, 20, seed=0)
+    swats = T.train(T.make_optimizer("SWATS", 0.01), task, 20, 20, seed=0)
+    assert np.array_equal(adam.w[-1], swats.w[-1]) == (at[0] < 0)
