@@ -306,3 +306,14 @@ def test_swats_switch_follows_the_training_of_each_seed(task):
     adam = T.train(ol.Adam(lr=0.01), task, 20, 20, seed=0)
     swats = T.train(T.make_optimizer("SWATS", 0.01), task, 20, 20, seed=0)
     assert np.array_equal(adam.w[-1], swats.w[-1]) == (at[0] < 0)
+
+
+def test_panel_a_control_change_during_a_background_training_ends_it(task):
+    with ol.widgets.TrainingPanel(task=task, epochs=500, background=True) as p:
+        p.train()
+        p.controls["lr"].value = 0.03
+        p.join()
+        view = p.compute()
+        assert len(view.epoch) == 1 and "press Train" in view.status
+        assert p.progress.value == 0
+        assert "press Train" in p.figure.status.get_text()

@@ -119,13 +119,14 @@ class TrainingPanel(Panel):
         return self._view if self._view is not None else self._start_view()
 
     def update(self, change=None) -> None:
-        if change is not None:  # a control moved: the old training no longer applies
+        if change is not None:
             self.stop()
-            self._generation += 1
-            self._view = None
-            self.progress.value = 0
-            self.progress.description = "epoch 0"
-        with self._lock:
+        with self._lock:  # one at a time with the training thread's redraws
+            if change is not None:  # a control moved: the old training no longer applies
+                self._generation += 1
+                self._view = None
+                self.progress.value = 0
+                self.progress.description = "epoch 0"
             super().update(change)
 
     # -- training ------------------------------------------------------------------------------
@@ -194,12 +195,12 @@ class TrainingPanel(Panel):
         self.progress.max = epochs
 
         def show(epoch, w, status):
-            if generation != self._generation:
-                return False
             view = TrainingView(
                 label, epochs, np.arange(len(rows[0])), *map(np.array, rows), self._proba(w), status
             )
             with self._lock:
+                if generation != self._generation:  # the settings changed meanwhile
+                    return False
                 self._view = view
                 self.figure.show(view)
                 self.figure.redraw()
@@ -209,8 +210,11 @@ class TrainingPanel(Panel):
             x = np.reshape(x, (-1, task.net.size))[0]
             for row, v in zip(rows, evaluate(task, x), strict=True):
                 row.append(float(v))
-            self.progress.value = epoch
-            self.progress.description = f"epoch {epoch}"
+            with self._lock:
+                if generation != self._generation:  # the settings changed: this run is over
+                    return False
+                self.progress.value = epoch
+                self.progress.description = f"epoch {epoch}"
             finite = np.isfinite(x).all() and np.isfinite(rows[0][-1])
             if (epoch % self.every == 0 or epoch == epochs or not finite) and not show(
                 epoch, x, f"training: epoch {epoch} of {epochs}"
