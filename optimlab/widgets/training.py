@@ -99,6 +99,7 @@ class TrainingPanel(Panel):
         self._thread = None
         self._generation = 0
         self._view = None
+        self._start = None
         super().__init__(
             c,
             [
@@ -148,14 +149,16 @@ class TrainingPanel(Panel):
 
     def _start_view(self) -> TrainingView:
         s = self.settings()
-        w0 = self.task.net.init(self.seed)
-        rows = [np.array([v]) for v in evaluate(self.task, w0)]
+        if self._start is None:  # the same for every setting: computed once
+            w0 = self.task.net.init(self.seed)
+            self._start = ([np.array([v]) for v in evaluate(self.task, w0)], self._proba(w0))
+        rows, proba = self._start
         return TrainingView(
             self._label(s),
             int(s["epochs"]),
             np.array([0]),
             *rows,
-            self._proba(w0),
+            proba,
             "the initial network: press Train",
         )
 
