@@ -84,12 +84,12 @@ class TrainingFigure(LiveFigure):
         ax_map.set_xticks([])
         ax_map.set_yticks([])
         self.dynamic(*self.lines.values(), self.image)
-        self._epochs = None
+        self.epochs = None
 
     def show(self, view: TrainingView) -> None:
         """Draw a :class:`TrainingView`."""
-        if view.epochs != self._epochs:  # new x limits: the next redraw draws everything
-            self._epochs = view.epochs
+        if view.epochs != self.epochs:  # new x limits: the next redraw draws everything
+            self.epochs = view.epochs
             for ax in (self.ax_loss, self.ax_acc):
                 ax.set_xlim(0, view.epochs)
             self._background = None

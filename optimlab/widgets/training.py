@@ -35,11 +35,13 @@ class TrainingPanel(Panel):
     boundary are redrawn every ``every`` epochs while training runs.
 
     Changing a control stops a training in progress and shows the new settings' starting
-    point (the initial network); Train trains from it. In a Jupyter kernel training runs in a
-    background thread, so the page stays responsive and Stop is heard; elsewhere (tests,
-    scripts) Train trains before it returns (``background`` overrides either; ``join()``
-    waits for a background training). Weight decay is torch's ``weight_decay`` of the
-    optimizer (L2 in the gradient; decoupled for AdamW); for SWATS an L2 term in the loss.
+    point (the initial network); Train trains from it (and only then does the epoch axis take
+    a new number of epochs, so that moving the epochs slider redraws no axes). In a Jupyter
+    kernel training runs in a background thread, so the page stays responsive and Stop is
+    heard; elsewhere (tests, scripts) Train trains before it returns (``background``
+    overrides either; ``join()`` waits for a background training). Weight decay is torch's
+    ``weight_decay`` of the optimizer (L2 in the gradient; decoupled for AdamW); for SWATS
+    an L2 term in the loss.
     A run that diverges stops there and says in which epoch, instead of drawing NaN."""
 
     def __init__(
@@ -153,9 +155,10 @@ class TrainingPanel(Panel):
             w0 = self.task.net.init(self.seed)
             self._start = ([np.array([v]) for v in evaluate(self.task, w0)], self._proba(w0))
         rows, proba = self._start
+        shown = getattr(self.figure, "epochs", None) if hasattr(self, "figure") else None
         return TrainingView(
             self._label(s),
-            int(s["epochs"]),
+            shown or int(s["epochs"]),  # the epoch axis changes when training starts
             np.array([0]),
             *rows,
             proba,
