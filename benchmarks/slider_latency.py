@@ -88,7 +88,9 @@ def values_of(control):
         return [not control.value, control.value] * (MIN_EVENTS // 2)
     if hasattr(control, "options"):
         options = [v for _, v in control.options]
-        if len(options) < MIN_EVENTS:  # fewer positions than events: go round them
+        if len(options) < MIN_EVENTS:  # fewer positions than events: go round them,
+            k = options.index(control.value) + 1 if control.value in options else 0
+            options = options[k:] + options[:k]  # from the one after the current value
             return (options * MIN_EVENTS)[:MIN_EVENTS]
         return spread(options)
     return spread(list(range(control.min, control.max + 1)))

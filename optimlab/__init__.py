@@ -8,7 +8,18 @@ ipywidgets the first time they are used.
 
 from importlib import import_module
 
-from . import curvature, data, experiments, lr_scheduler, nn, optim, problems, race, theory
+from . import (
+    curvature,
+    data,
+    experiments,
+    lr_scheduler,
+    nn,
+    optim,
+    problems,
+    race,
+    theory,
+    training,
+)
 from .optim import *  # noqa: F403  (the optimizers, with torch.optim's names)
 from .problems import Problem, quadratic
 from .race import steps_to_tolerance, tune_lr
@@ -30,6 +41,7 @@ __all__ = [
     "run",
     "steps_to_tolerance",
     "theory",
+    "training",
     "tune_lr",
 ]
 __version__ = "0.1.0"

@@ -22,6 +22,7 @@ from . import (
     nb04_adagrad_rmsprop,
     nb05_adam,
     nb08_newton,
+    nb10_network,
 )
 from ._core import Exercise, Result, Solution
 
@@ -37,6 +38,7 @@ EXERCISES = MappingProxyType(
             nb04_adagrad_rmsprop,
             nb05_adam,
             nb08_newton,
+            nb10_network,
         )
         for e in module.EXERCISES
     }

@@ -23,6 +23,7 @@ from .rmsprop import RMSprop
 from .rprop import Rprop
 from .sgd import SGD
 from .sparse_adam import SparseAdam
+from .swats import SWATS
 
 __all__ = [
     "ASGD",
@@ -44,4 +45,5 @@ __all__ = [
     "RMSprop",
     "Rprop",
     "SparseAdam",
+    "SWATS",
 ]

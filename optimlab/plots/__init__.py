@@ -7,6 +7,7 @@ from .descent import DescentFigure, SweepFigure
 from .ema import SmoothingFigure, weights_figure
 from .figure import LiveFigure, new_figure, png
 from .momentum import MomentumFigure, landscape_figure
+from .training import TrainingFigure, boundaries_figure, curves_figure, directions_figure
 
 __all__ = [
     "CurvatureFigure",
@@ -19,6 +20,10 @@ __all__ = [
     "MomentumFigure",
     "SmoothingFigure",
     "SweepFigure",
+    "TrainingFigure",
+    "boundaries_figure",
+    "curves_figure",
+    "directions_figure",
     "landscape_figure",
     "new_figure",
     "png",

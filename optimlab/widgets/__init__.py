@@ -17,6 +17,7 @@ from .descent import LearningRatePanel, SweepPanel
 from .ema import SmoothingPanel
 from .momentum import MomentumPanel, RollingPanel
 from .panel import Panel
+from .training import TrainingPanel
 
 
 class Registered(NamedTuple):
@@ -44,6 +45,11 @@ PANELS = (
     Registered("05", AdamMemoryPanel, {"beta2": 0.999, "beta1": 0.0, "size": 1e5, "at": 90_000}),
     Registered("05", SwatsPanel, {"switch_at": 20}),
     Registered("08", CurvaturePanel, {"kappa": 100.0, "angle": 30.0, "iterations": 20}),
+    Registered(
+        "10",
+        TrainingPanel,
+        {"optimizer": "Adam", "lr": 0.003, "batch_size": 32, "weight_decay": 0.0, "epochs": 100},
+    ),
 )
 
 __all__ = [
@@ -59,6 +65,7 @@ __all__ = [
     "SwatsPanel",
     "SweepPanel",
     "CurvaturePanel",
+    "TrainingPanel",
     "projector",
     "style",
 ]
