@@ -157,8 +157,8 @@ class NoiseBall:
     ``floors[lr]``: the mean of f − f* over the last ``last`` of ``steps`` updates and the
     seeds, for each constant lr. ``curves[name]``: f − f* averaged over the seeds, per update
     (``steps + 1`` values), for each constant lr (name ``"lr 0.1"``) and each decay of
-    ``lr0`` (name ``"1/t"``, ...). ``stalled_at[name]``: for a decay, the first update after
-    which f − f* never again falls below 0.99 of its final value."""
+    ``lr0`` (name ``"1/t"``, ...). ``stalled_at[name]``: for a decay, the first update from
+    which f − f* stays within 1% of its final value (``steps`` for a run still moving)."""
 
     batch_size: int
     steps: int
@@ -206,8 +206,8 @@ def noise_ball(
         )  # fmt: skip
         curve = (d.loss - f_min).mean(axis=1)
         curves[name] = curve
-        above = np.nonzero(curve < 0.99 * curve[-1])[0]
-        stalled_at[name] = int(above[-1]) + 1 if above.size else 0
+        moving = np.nonzero(np.abs(curve / curve[-1] - 1) > 0.01)[0]
+        stalled_at[name] = int(moving[-1]) + 1 if moving.size else 0
     return NoiseBall(
         int(batch_size), steps, len(seeds), last, float(lr0), f_min, floors, curves, stalled_at
     )
@@ -218,9 +218,10 @@ def noise_ball(
 
 @dataclass(frozen=True)
 class EpochCost:
-    """One epoch of SGD per batch size: ``updates`` per epoch and the median wall time of an
-    epoch (``seconds``, over ``repeats`` runs), as ``ol.run`` computes it (the loss is
-    evaluated after every update as well, to watch for divergence)."""
+    """One epoch of SGD per batch size: ``updates`` per epoch and the wall time of an epoch
+    (``seconds``: the median over ``repeats`` runs of ``epochs`` epochs each, divided by
+    ``epochs``), as ``ol.run`` computes it (the loss is evaluated after every update as well,
+    to watch for divergence)."""
 
     batch_sizes: tuple
     updates: tuple
@@ -236,11 +237,18 @@ class EpochCost:
 
 
 def epoch_cost(
-    problem: FiniteSum, x0=START, batch_sizes=None, lr: float = 0.01, repeats: int = 5
+    problem: FiniteSum,
+    x0=START,
+    batch_sizes=None,
+    lr: float = 0.01,
+    repeats: int = 5,
+    epochs: int = 10,
 ) -> EpochCost:
-    """Time one epoch (n examples) of SGD at each batch size (default 1, 16 and n)."""
+    """Time an epoch (n examples) of SGD at each batch size (default 1, 16 and n), as runs
+    of ``epochs`` epochs (so that a run's fixed cost is shared out)."""
     problem = _finite_sum(problem)
     repeats = _count("repeats", repeats, 1)
+    epochs = _count("epochs", epochs, 1)
     if batch_sizes is None:
         batch_sizes = (1, 16, problem.n)
     sizes = tuple(_count("batch_size", b, 1, problem.n) for b in batch_sizes)
@@ -250,8 +258,8 @@ def epoch_cost(
         times = []
         for r in range(repeats + 1):  # the first run warms caches
             t0 = time.perf_counter()
-            run(SGD(lr=lr), problem, x0, k, batch_size=b, seed=r)
-            times.append(time.perf_counter() - t0)
+            run(SGD(lr=lr), problem, x0, k * epochs, batch_size=b, seed=r, keep=("loss",))
+            times.append((time.perf_counter() - t0) / epochs)
         updates.append(k)
         seconds.append(float(np.median(times[1:])))
     return EpochCost(sizes, tuple(updates), tuple(seconds), problem.n)

@@ -6,7 +6,7 @@ from .descent import DescentFigure, SweepFigure
 from .ema import SmoothingFigure, weights_figure
 from .figure import LiveFigure, new_figure, png
 from .momentum import MomentumFigure, landscape_figure
-from .stochastic import StochasticFigure
+from .stochastic import StochasticFigure, noise_ball_figure
 
 __all__ = [
     "DescentFigure",
@@ -23,4 +23,5 @@ __all__ = [
     "png",
     "weights_figure",
     "StochasticFigure",
+    "noise_ball_figure",
 ]

@@ -129,3 +129,34 @@ def _title(result, gd_points: int) -> str:
     if g >= 1:
         second += f";  full batch, {g} update{'s' * (g > 1)}: {_fmt(gd.loss[g, 0])}"
     return f"{first}\n{second}"
+
+
+def noise_ball_figure(ball):
+    """f − f* per update, averaged over the seeds, for the constant lrs and the decays of a
+    ``stochastic.NoiseBall`` (log scales), the constant lrs' floors dotted."""
+    from .figure import new_figure
+
+    fig = new_figure((9.0, 3.6), left=0.08, right=0.72, bottom=0.15, top=0.9)
+    ax = fig.subplots()
+    t = np.arange(1, ball.steps + 1)
+    constant = [k for k in ball.curves if k.startswith("lr ")]
+    blues = ["#9ecae1", "#4292c6", "#08306b"]
+    for name, color in zip(sorted(constant, key=lambda k: float(k[3:])), blues, strict=False):
+        lr = float(name[3:])
+        ax.plot(t, _positive(ball.curves[name][1:]), color=color, lw=1.2, label=f"constant {name}")
+        ax.axhline(ball.floors[lr], color=color, lw=0.8, ls=":")
+    styles = {"1/t": "tab:red", "1/√t": "tab:orange", "exp": "tab:green"}
+    for name, color in styles.items():
+        if name in ball.curves:
+            label = f"lr0 = {ball.lr0:g}, decay {'e^(−0.1t)' if name == 'exp' else name}"
+            ax.plot(t, _positive(ball.curves[name][1:]), color=color, lw=1.6, label=label)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_ylim(*LOSS_VIEW)
+    ax.set_xlim(1, ball.steps)
+    ax.set_xlabel(f"update t (B = {ball.batch_size}; log scale)")
+    ax.set_ylabel(f"$f - f^*$, mean of {ball.seeds} seeds")
+    ax.set_title("constant lrs settle at a floor (dotted); decaying lrs keep going", fontsize=11)
+    ax.grid(alpha=0.3)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=10, frameon=False)
+    return fig
