@@ -395,3 +395,22 @@ def test_a_diverging_lr_is_named_in_the_title(panel):
 def test_the_panel_checks_its_arguments(kwargs, message):
     with pytest.raises(ValueError, match=message):
         ol.widgets.StochasticPanel(**kwargs)
+
+
+def test_the_noise_ball_figure_draws_every_curve_without_overlapping_texts():
+    from types import SimpleNamespace
+
+    from panel_driver import text_problems
+
+    ball = S.noise_ball(FIT, steps=200, seeds=2, last=50)
+    fig = ol.plots.noise_ball_figure(ball)
+    (ax,) = fig.axes
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels == [
+        "constant lr 0.01", "constant lr 0.03", "constant lr 0.1",
+        "lr0 = 0.1, decay 1/t", "lr0 = 0.1, decay 1/√t", "lr0 = 0.1, decay e^(−0.1t)",
+    ]  # fmt: skip
+    curve = next(line for line in ax.lines if line.get_label() == "lr0 = 0.1, decay 1/t")
+    np.testing.assert_allclose(curve.get_ydata(), np.maximum(ball.curves["1/t"][1:], 1e-5))
+    assert text_problems(SimpleNamespace(fig=fig)) == []
+    ol.plots.png(fig)  # renders, and closes it
