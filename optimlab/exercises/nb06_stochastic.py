@@ -124,9 +124,9 @@ def _what_lowers_the_floor(answer) -> str:
     chosen = letters(answer, "".join(OPTIONS_06_2))
     if chosen == LOWER_06_2:
         return (
-            "right: the floor scales like lr·σ²/B: a smaller lr (a), a larger batch (b) or an lr "
-            "that decays (f) lower it; the seed, the start and more updates at the same lr do "
-            "not."
+            "right: the floor grows roughly like lr·σ²/B: a smaller lr (a), a larger batch (b) "
+            "or an lr that decays (f) lower it; the seed, the start and more updates at the "
+            "same lr do not."
         )
     wrong = sorted(chosen ^ LOWER_06_2)
     more = len(wrong) - 1
@@ -312,7 +312,7 @@ EXERCISES = (
         solution=(
             "Near the minimum each step adds $\\text{lr}\\cdot\\xi$ with $\\xi$ the minibatch "
             "noise (variance $\\approx\\sigma^2/B$) and the curvature pulls back by a factor "
-            "$1 - 2\\,\\text{lr}$: the two balance at a floor about "
+            "$1 - 2\\,\\text{lr}$: the two balance at a floor roughly in proportion to "
             "$\\text{lr}\\cdot\\sigma^2/B$. A smaller lr (a), a larger batch (b) and a "
             "decaying lr (f) lower it; the seed (c), the start (d) and running longer at the "
             "same lr (e) do not. So a, b and f."
