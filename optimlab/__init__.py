@@ -17,6 +17,7 @@ from . import (
     optim,
     problems,
     race,
+    stochastic,
     theory,
     training,
 )
@@ -40,6 +41,7 @@ __all__ = [
     "replay",
     "run",
     "steps_to_tolerance",
+    "stochastic",
     "theory",
     "training",
     "tune_lr",

@@ -21,6 +21,7 @@ from . import (
     nb03_momentum,
     nb04_adagrad_rmsprop,
     nb05_adam,
+    nb06_stochastic,
     nb08_newton,
     nb10_network,
 )
@@ -37,6 +38,7 @@ EXERCISES = MappingProxyType(
             nb03_momentum,
             nb04_adagrad_rmsprop,
             nb05_adam,
+            nb06_stochastic,
             nb08_newton,
             nb10_network,
         )

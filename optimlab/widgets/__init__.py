@@ -17,6 +17,7 @@ from .descent import LearningRatePanel, SweepPanel
 from .ema import SmoothingPanel
 from .momentum import MomentumPanel, RollingPanel
 from .panel import Panel
+from .stochastic import StochasticPanel
 from .training import TrainingPanel
 
 
@@ -44,6 +45,7 @@ PANELS = (
     Registered("04", StallPanel, {"alpha": 0.99, "size": 10.0, "length": 50, "lr": 0.01}),
     Registered("05", AdamMemoryPanel, {"beta2": 0.999, "beta1": 0.0, "size": 1e5, "at": 90_000}),
     Registered("05", SwatsPanel, {"switch_at": 20}),
+    Registered("06", StochasticPanel, {"batch_size": 1, "lr": 0.1, "decay": "none", "seed": 0}),
     Registered("08", CurvaturePanel, {"kappa": 100.0, "angle": 30.0, "iterations": 20}),
     Registered(
         "10",
@@ -68,4 +70,5 @@ __all__ = [
     "TrainingPanel",
     "projector",
     "style",
+    "StochasticPanel",
 ]
