@@ -8,7 +8,7 @@ ipywidgets the first time they are used.
 
 from importlib import import_module
 
-from . import data, experiments, lr_scheduler, nn, optim, problems, race, theory
+from . import data, experiments, lr_scheduler, nn, optim, problems, race, schedules, theory
 from .optim import *  # noqa: F403  (the optimizers, with torch.optim's names)
 from .problems import Problem, quadratic
 from .race import steps_to_tolerance, tune_lr
@@ -27,6 +27,7 @@ __all__ = [
     "race",
     "replay",
     "run",
+    "schedules",
     "steps_to_tolerance",
     "theory",
     "tune_lr",

@@ -89,8 +89,7 @@ class Optimizer(metaclass=_Frozen):
     def replace(self, **changes) -> Optimizer:
         """A new optimizer of the same kind with ``changes`` applied (``opt.replace(lr=0.01)``),
         every value checked again as the constructor does."""
-        params = inspect.signature(type(self).__init__).parameters
-        names = [n for n in params if n != "self"]
+        names = _hyperparameter_names(type(self))
         unknown = sorted(set(changes) - set(names))
         if unknown:
             raise TypeError(
@@ -229,6 +228,20 @@ class Optimizer(metaclass=_Frozen):
         return f"{type(self).__name__}({args})"
 
     _repr_names: tuple[str, ...] = ()
+
+
+_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _hyperparameter_names(cls) -> tuple[str, ...]:
+    """The keyword names of ``cls.__init__`` (what ``replace`` accepts), looked up once per
+    class: ``inspect.signature`` took half of a scheduled run, which replaces the optimizer at
+    every step."""
+    names = _NAMES.get(cls)
+    if names is None:
+        params = inspect.signature(cls.__init__).parameters
+        names = _NAMES[cls] = tuple(n for n in params if n != "self")
+    return names
 
 
 def _short(v):

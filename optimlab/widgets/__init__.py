@@ -16,6 +16,7 @@ from .descent import LearningRatePanel, SweepPanel
 from .ema import SmoothingPanel
 from .momentum import MomentumPanel, RollingPanel
 from .panel import Panel
+from .schedules import SchedulePanel
 
 
 class Registered(NamedTuple):
@@ -42,6 +43,7 @@ PANELS = (
     Registered("04", StallPanel, {"alpha": 0.99, "size": 10.0, "length": 50, "lr": 0.01}),
     Registered("05", AdamMemoryPanel, {"beta2": 0.999, "beta1": 0.0, "size": 1e5, "at": 90_000}),
     Registered("05", SwatsPanel, {"switch_at": 20}),
+    Registered("07", SchedulePanel, {"scheduler": "CosineAnnealingLR", "lr": 0.01}),
 )
 
 __all__ = [
@@ -52,6 +54,7 @@ __all__ = [
     "Panel",
     "Registered",
     "RollingPanel",
+    "SchedulePanel",
     "SmoothingPanel",
     "StallPanel",
     "SwatsPanel",
