@@ -44,9 +44,7 @@ class ScheduleFigure(LiveFigure):
         ax_loss.set_ylabel("loss − min")
         (self.lr_line,) = ax_lr.plot([], [], color=LR_COLOR, lw=1.6)
         (self.m_line,) = self.ax_m.plot([], [], color=MOMENTUM_COLOR, lw=1.2, ls="--")
-        (self.const_line,) = ax_loss.plot(
-            [], [], color=CONSTANT_COLOR, lw=1.6, label="constant lr"
-        )
+        (self.const_line,) = ax_loss.plot([], [], color=CONSTANT_COLOR, lw=1.6, label="constant lr")
         (self.sched_line,) = ax_loss.plot([], [], color=LR_COLOR, lw=1.6, label="scheduled")
         self.dynamic(self.lr_line, self.m_line, self.const_line, self.sched_line)
         self.title = self.dynamic(self.fig.suptitle("", fontsize=11, y=0.985, va="top"))
@@ -80,8 +78,7 @@ class ScheduleFigure(LiveFigure):
         )
         self.lr_note.set_text(
             f"lr = {_short(r.constant_lr)}\nfirst {_short(float(r.lrs[0]))}\n"
-            f"last {_short(float(r.lrs[-1]))}"
-            + ("\nmomentum\ncycles" if cycles else "")
+            f"last {_short(float(r.lrs[-1]))}" + ("\nmomentum\ncycles" if cycles else "")
         )
 
 
