@@ -499,31 +499,46 @@ def eve_feedback(losses, beta3: float = 0.999, k: float = 0.1, K: float = 10.0):
 
 @dataclass(frozen=True)
 class EveRun:
-    """An Eve run and its feedback: the loss (steps + 1,), d_t and f̂_t (steps,), and where d
-    peaked (the smallest effective lr lr/d)."""
+    """An Eve run and its feedback: the run, d_t and f̂_t (steps,), the step at which d_t
+    peaked (the smallest effective lr lr/d), and, epoch by epoch (``epoch`` steps) over the
+    second half of the run ("near the optimum"), in how many epochs d_t rose (the lr shrank)
+    and fell (the lr grew), and the largest change of d_t over one epoch, relative."""
 
     lr: float
+    noise: float
     run: Trajectory
     d: np.ndarray
     f_hat: np.ndarray
-    peak: int  # the step at which d_t is largest
-    turns: int  # how often d_t changes between rising and falling
+    peak: int
+    epoch: int
+    rises: int
+    falls: int
+    largest_epoch_change: float
 
 
 def eve_run(
-    lr: float = 0.5, steps: int = 3000, noise: float = 0.0, seed: int = 0, beta3: float = 0.999
+    lr: float = 1.0,
+    steps: int = 4000,
+    noise: float = 0.0,
+    seed: int = 0,
+    beta3: float = 0.999,
+    epoch: int = 20,
 ) -> EveRun:
-    """Eve (lr, β₃) on the course's fit, full-batch, with gradient noise N(0, noise²) if
-    ``noise`` > 0; d_t recomputed from the run's losses (what the optimizer was fed: the loss
-    at the point of each step's gradient)."""
+    """Eve (lr, β₃) on the course's fit from (0, 0), full-batch, with gradient noise N(0,
+    noise²) if ``noise`` > 0; d_t recomputed from the run's losses (what the optimizer was
+    fed: the loss at the point of each step's gradient). An epoch is ``epoch`` steps (the
+    fit's 100 examples in batches of 5)."""
     lr = _positive("lr", lr)
-    steps = _count("steps", steps)
+    steps = _count("steps", steps, 2 * epoch)
     t = run(Eve(lr=lr, beta3=beta3), FIT, FIT_X0, steps, noise=noise, seed=seed)
     d, f_hat = eve_feedback(t.loss[:-1], beta3=beta3)
-    change = np.sign(np.diff(d))
-    change = change[change != 0]
-    turns = int(np.sum(change[1:] != change[:-1]))
-    return EveRun(lr, t, d, f_hat, int(np.argmax(d)) + 1, turns)
+    per_epoch = d[::epoch]
+    ratio = per_epoch[1:] / per_epoch[:-1]
+    late = ratio[len(ratio) // 2 :]
+    return EveRun(
+        lr, float(noise), t, d, f_hat, int(np.argmax(d)) + 1, int(epoch),
+        int(np.sum(late > 1)), int(np.sum(late < 1)), float(np.max(np.abs(late - 1))),
+    )  # fmt: skip
 
 
 # -- the schedule explorer -------------------------------------------------------------------------
