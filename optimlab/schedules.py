@@ -385,7 +385,9 @@ def sgd_on_fit(lrs, momenta, momentum: float, seeds=SEEDS) -> np.ndarray:
     """Excess losses (steps + 1, seeds) of SGD (torch's momentum: buf = g at the first step,
     then m·buf + g; x ← x − lr·buf) on the course's fit from (0, 0), minibatches of
     ``BATCH``, the lr of step t ``lrs[t − 1]`` and the momentum ``momenta[t − 1]`` (or the
-    constant ``momentum`` if ``momenta`` is None). The same numbers as ``run(SGD(lr,
+    constant ``momentum`` if ``momenta`` is None). ``lrs`` of shape (steps, k) (and
+    ``momenta`` of shape (steps, k)) run k schedules side by side: the result is then
+    (steps + 1, k, seeds). The same numbers as ``run(SGD(lr,
     momentum), FIT, FIT_X0, steps, batch_size=BATCH, seed=seeds, schedule=...)`` to round-off
     (tested), at a tenth of the time: the batches' moments are computed once per seed set,
     and each step is a few operations on (seeds,) arrays. A run whose loss overflows holds
@@ -394,26 +396,33 @@ def sgd_on_fit(lrs, momenta, momentum: float, seeds=SEEDS) -> np.ndarray:
     steps = lrs.shape[0]
     seeds = np.asarray(seeds)
     xx, x1, xy, y1 = _batch_moments(steps, seeds)
-    w = np.zeros(seeds.shape)
-    b = np.zeros(seeds.shape)
-    ws, bs = np.empty((steps + 1, *seeds.shape)), np.empty((steps + 1, *seeds.shape))
+    runs = lrs.shape[1:]  # () for one run, (k,) for k runs side by side
+    pad = (1,) * seeds.ndim
+    lr_steps = lrs.reshape((steps, *runs, *pad))
+    if momenta is not None:
+        momenta = np.broadcast_to(np.asarray(momenta, dtype=float).reshape(
+            (steps, *np.shape(momenta)[1:], *pad)), (steps, *runs, *pad))  # fmt: skip
+    shape = (*runs, *seeds.shape)
+    w, b = np.zeros(shape), np.zeros(shape)
+    ws, bs = np.empty((steps + 1, *shape)), np.empty((steps + 1, *shape))
     ws[0], bs[0] = w, b
     bw = bb = None
+    uses_momentum = momenta is not None or momentum != 0
     m = momentum
     with np.errstate(all="ignore"):
         for k in range(steps):
             gw = 2 * (w * xx[k, ..., 0] + b * x1[k, ..., 0] - xy[k, ..., 0])
             gb = 2 * (w * x1[k, ..., 0] + b - y1[k, ..., 0])
-            if momenta is not None:
-                m = float(momenta[k])
-            if m != 0:
+            if uses_momentum:
+                if momenta is not None:
+                    m = momenta[k] if runs else float(momenta[k].flat[0])
                 if bw is None:
                     bw, bb = gw, gb
                 else:
                     bw, bb = m * bw + gw, m * bb + gb
                 gw, gb = bw, bb
-            w = w - lrs[k] * gw
-            b = b - lrs[k] * gb
+            w = w - lr_steps[k] * gw
+            b = b - lr_steps[k] * gb
             ws[k + 1], bs[k + 1] = w, b
         loss = _fit_loss(ws, bs)
     bad = ~np.isfinite(loss)
@@ -448,8 +457,22 @@ def scheduled(
     momenta = sched.momenta(steps, momentum) if sched.cycles_momentum else None
     if sched.cycles_momentum and momentum == 0:
         raise ValueError(L.base._NO_MOMENTUM)
-    losses = sgd_on_fit(lrs, momenta, momentum, seeds)
-    return Scheduled(name, lrs, momenta, losses, lr, constant_run(lr, steps, momentum, seeds))
+    key = (float(lr), int(steps), float(momentum), seeds.tobytes())
+    if key in _CONSTANT_CACHE:
+        losses = sgd_on_fit(lrs, momenta, momentum, seeds)
+        constant = _CONSTANT_CACHE[key]
+    else:  # the schedule and the constant lr side by side: one loop for both
+        both = np.stack([lrs, np.full(steps, lr)], axis=1)
+        if momenta is not None:
+            momenta_both = np.stack([momenta, np.full(steps, float(momentum))], axis=1)
+            out = sgd_on_fit(both, momenta_both, momentum, seeds)
+        else:
+            out = sgd_on_fit(both, None, momentum, seeds)
+        losses, constant = out[:, 0], out[:, 1]
+        if len(_CONSTANT_CACHE) > 64:
+            _CONSTANT_CACHE.clear()
+        _CONSTANT_CACHE[key] = constant
+    return Scheduled(name, lrs, momenta, losses, lr, constant)
 
 
 def cyclic(

@@ -179,6 +179,18 @@ def test_sgd_on_fit_is_run_to_round_off(sched, momentum):
     assert np.allclose(fast + S.FIT_MIN, t.loss, rtol=1e-12, atol=0)
 
 
+def test_scheduled_runs_the_constant_lr_alongside_and_caches_it():
+    S._CONSTANT_CACHE.clear()
+    sched = L.CyclicLR(0.001, 0.0123, step_size_up=25)
+    fresh = S.scheduled("c", sched, 0.0123, 100, seeds=np.arange(4))  # side by side
+    again = S.scheduled("c", sched, 0.0123, 100, seeds=np.arange(4))  # constant from the cache
+    assert np.array_equal(fresh.losses, again.losses)
+    assert np.array_equal(fresh.constant, again.constant)
+    alone = S.sgd_on_fit(np.full(100, 0.0123), None, 0.9, np.arange(4))
+    assert np.array_equal(fresh.constant, alone)
+    assert np.array_equal(fresh.losses, S.sgd_on_fit(fresh.lrs, fresh.momenta, 0.9, np.arange(4)))
+
+
 def test_sgd_on_fit_marks_divergence_with_nan():
     loss = S.sgd_on_fit(np.full(600, 2.0), None, 0.0, np.arange(3))
     assert np.isnan(loss[-1]).all() and np.isfinite(loss[:3]).all()

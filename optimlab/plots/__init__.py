@@ -6,6 +6,7 @@ from .descent import DescentFigure, SweepFigure
 from .ema import SmoothingFigure, weights_figure
 from .figure import LiveFigure, new_figure, png
 from .momentum import MomentumFigure, landscape_figure
+from .schedules import ScheduleFigure, annealing_figure, range_test_figure, warmup_figure
 
 __all__ = [
     "DescentFigure",
@@ -21,4 +22,8 @@ __all__ = [
     "new_figure",
     "png",
     "weights_figure",
+    "ScheduleFigure",
+    "annealing_figure",
+    "range_test_figure",
+    "warmup_figure",
 ]

@@ -87,3 +87,113 @@ def _final(losses) -> str:
     if not np.isfinite(last).all():
         return "diverged"
     return f"{float(last.mean()):.3g}"
+
+
+# -- static figures for notebook 07 -------------------------------------------------------------
+
+ANNEAL_COLORS = {
+    "constant": "0.45",
+    "step": "tab:orange",
+    "exponential": "tab:green",
+    "cosine": "tab:blue",
+    "1/t": "tab:red",
+}
+
+
+def range_test_figure(exponential, sweep):
+    """Smith's range test (one run, the lr growing per step) and the sweep of constant lrs:
+    loss above the minimum against lr, each with its suggested [base_lr, max_lr] shaded."""
+    from .figure import new_figure, png
+
+    fig = new_figure((9.0, 3.8), left=0.08, right=0.98, bottom=0.15, top=0.86, wspace=0.25)
+    axes = fig.subplots(1, 2, sharey=True)
+    for ax, r, color, title in (
+        (axes[0], exponential, "tab:blue", f"one run, lr × {r0(exponential)} per step"),
+        (axes[1], sweep, "tab:green", f"{len(sweep.lrs)} constant lrs, {sweep.steps} steps each"),
+    ):
+        ok = slice(0, r.stop)
+        ax.loglog(r.lrs[ok], np.maximum(r.losses[ok], 1e-6), ".", color=color, ms=3, alpha=0.5)
+        ax.loglog(r.lrs[ok], np.maximum(r.smoothed[ok], 1e-6), "-", color=color, lw=1.6)
+        ax.axvspan(r.base_lr, r.max_lr, color=color, alpha=0.12)
+        ax.set_title(f"{title}\nsuggested [{r.base_lr:.2g}, {r.max_lr:.2g}]", fontsize=11)
+        ax.set_xlabel("learning rate (log)")
+        ax.set_xlim(r.lrs[0] / 1.5, r.lrs[-1] * 1.5)
+        ax.grid(alpha=0.3)
+    axes[0].set_ylabel("loss − min (log)")
+    axes[0].set_ylim(1e-1, 1e6)
+    return png(fig, "LR range test")
+
+
+def r0(r) -> str:
+    return f"{r.lrs[1] / r.lrs[0]:.3g}"
+
+
+def annealing_figure(a):
+    """Why anneal: the schedules' lr (left) and the mean excess loss over the seeds (right)."""
+    from .figure import new_figure, png
+
+    fig = new_figure((9.0, 3.8), left=0.08, right=0.74, bottom=0.15, top=0.88, wspace=0.3)
+    ax_lr, ax_loss = fig.subplots(1, 2)
+    t = np.arange(1, a.steps + 1)
+    for name, color in ANNEAL_COLORS.items():
+        ax_lr.plot(t, a.lrs[name], color=color, lw=1.5)
+        ax_loss.semilogy(
+            np.arange(a.steps + 1), a.losses[name].mean(axis=1), color=color, lw=1.5,
+            label=f"{name}: {a.final[name]:.2g}",
+        )  # fmt: skip
+    ax_lr.set_title("lr(t), SGD from lr = " + f"{a.lr:g}", fontsize=11)
+    ax_lr.set_xlabel("step t")
+    ax_loss.set_title(f"loss − min, mean of {len(a.seeds)} seeds", fontsize=11)
+    ax_loss.set_xlabel("step t")
+    ax_loss.set_ylim(1e-5, 1e6)
+    for ax in (ax_lr, ax_loss):
+        ax.grid(alpha=0.3)
+    ax_loss.legend(
+        loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=10, frameon=False,
+        title="final", title_fontsize=10,
+    )  # fmt: skip
+    return png(fig, "why anneal")
+
+
+def warmup_figure(w, restarts, eve_calm, eve_noisy):
+    """2 x 2: the warm-up factor against RAdam's r_t; Adam's step lengths with and without
+    warm-up; SGDR's lr for T_mult 1 and 2; Eve's d_t without and with gradient noise."""
+    from .figure import new_figure, png
+
+    fig = new_figure(
+        (9.0, 6.0), left=0.08, right=0.98, bottom=0.09, top=0.94, wspace=0.25, hspace=0.5
+    )
+    (a, b), (c, d) = fig.subplots(2, 2)
+    t = np.arange(1, w.steps + 1)
+    a.plot(t, w.factor, color="tab:orange", lw=1.6, label="LinearLR → cosine (× lr)")
+    a.plot(t, w.rectification, color="tab:purple", lw=1.6, label="RAdam's r_t")
+    a.set_title("warm-up: the factor on the step", fontsize=11)
+    a.set_xlabel("step t")
+    a.set_ylim(0, 1.45)
+    a.legend(loc="upper right", fontsize=10, frameon=False)
+    k = 40
+    for name, color in (
+        ("Adam", "0.4"), ("Adam + warm-up → cosine", "tab:orange"), ("RAdam", "tab:purple"),
+    ):  # fmt: skip
+        b.plot(np.arange(1, k + 1), w.moves[name][:k].mean(axis=1), color=color, lw=1.6,
+               label=name)  # fmt: skip
+    b.set_title("|step| at the minimum (pure noise)", fontsize=11)
+    b.set_xlabel("step t")
+    b.set_ylim(0, 0.2)
+    b.legend(loc="upper right", fontsize=10, frameon=False)
+    for (t_mult, lrs), color in zip(restarts.items(), ("tab:blue", "tab:red"), strict=True):
+        c.plot(np.arange(1, len(lrs) + 1), lrs, color=color, lw=1.4, label=f"T_mult = {t_mult}")
+    c.set_title("SGDR, T_0 = 10 (lr ÷ base lr)", fontsize=11)
+    c.set_xlabel("step t")
+    c.set_ylim(0, 1.45)
+    c.legend(loc="upper right", fontsize=10, frameon=False, ncols=2)
+    for e, color, label in ((eve_calm, "tab:green", "exact gradients"),
+                            (eve_noisy, "tab:red", f"noise σ = {eve_noisy.noise:g}")):  # fmt: skip
+        d.plot(np.arange(1, len(e.d) + 1), e.d, color=color, lw=1.4, label=label)
+    d.set_title("Eve's d_t (the step is Adam's ÷ d_t)", fontsize=11)
+    d.set_xlabel("step t")
+    d.set_ylim(0, 1.45)
+    d.legend(loc="upper right", fontsize=10, frameon=False, ncols=2)
+    for ax in (a, b, c, d):
+        ax.grid(alpha=0.3)
+    return png(fig, "warm-up, SGDR, Eve")

@@ -67,6 +67,7 @@ class SchedulePanel(Panel):
             "t0": _param("t0 in 1/(1+t/t0)", T0S, 20.0),
         }  # fmt: skip
         c["lr"].layout = w.Layout(width="420px")
+        self._last = None  # (the parameters it read, the result): see compute
         self._params = [c[k] for k in ("period", "gamma", "T_mult", "ratio", "mode")]
         self._params += [c[k] for k in ("warmup", "pct_start", "t0")]
         params_box = w.Box(self._params, layout={"flex_flow": "row wrap"})
@@ -95,7 +96,11 @@ class SchedulePanel(Panel):
     def compute(self):
         name = self.value("scheduler")
         params = {k: self.value(k) for k in self.controls if k != "scheduler"}
-        return schedule_run(name, params, STEPS)
+        # a control the scheduler does not read (hidden) changes nothing: reuse the result
+        key = (name, params["lr"], *(params[k] for k in SCHEDULERS[name]))
+        if self._last is None or self._last[0] != key:
+            self._last = (key, schedule_run(name, params, STEPS))
+        return self._last[1]
 
 
 def _show_params(controls, name) -> None:
