@@ -59,6 +59,7 @@ def _course_points(n=100, noise=3.0, seed=0):
 
 FIT_DATA = _course_points()
 FIT = course_fit()
+_SXX, _SX = float(np.mean(FIT_DATA[0] ** 2)), float(np.mean(FIT_DATA[0]))
 FIT_X0 = (0.0, 0.0)
 FIT_MIN = float(FIT.f(np.array(FIT.minimum)))  # the loss at the least-squares line
 BATCH = 5  # minibatch size: 20 updates per epoch of 100 examples
@@ -354,9 +355,9 @@ _CONSTANT_CACHE: dict = {}
 
 
 def _batch_moments(steps: int, seeds: np.ndarray):
-    """Per step and seed, the minibatch means of x², x, x·y and y on the course's fit, for
-    the batches ``run(..., batch_size=BATCH, seed=seeds)`` draws (its own sampler): the
-    gradient of a batch's loss is 2·(w·xx + b·x − xy, w·x + b − y)."""
+    """Per step, for each seed, twice the minibatch means of x², x, x·y and y on the course's
+    fit, for the batches ``run(..., batch_size=BATCH, seed=seeds)`` draws (its own sampler):
+    the gradient of a batch's loss is 2·(w·xx + b·x − xy, w·x + b − y)."""
     key = (int(steps), seeds.tobytes())
     hit = _BATCHES.get(key)
     if hit is None:
@@ -368,17 +369,20 @@ def _batch_moments(steps: int, seeds: np.ndarray):
         sampler = _Minibatches(x.size, BATCH, seeds, False, False)
         idx = [sampler() for _ in range(steps)]  # each (seeds, b): b is 5 (100 = 20·5)
         xs, ys = np.stack([x[i] for i in idx]), np.stack([y[i] for i in idx])
-        hit = _BATCHES[key] = tuple(
-            np.mean(a, axis=-1)[..., None] for a in (xs * xs, xs, xs * ys, ys)
-        )
+        xx, x1, xy, y1 = (np.mean(a, axis=-1) for a in (xs * xs, xs, xs * ys, ys))
+        # per step, the gradient's coefficients: g = (w·A + b·B − C, w·B + 2b − D)
+        hit = _BATCHES[key] = [
+            (2 * xx[k], 2 * x1[k], 2 * xy[k], 2 * y1[k]) for k in range(int(steps))
+        ]
     return hit
 
 
 def _fit_loss(w, b):
-    """The full loss of the course's fit at (w, b), minus its minimum."""
-    x, y = FIT_DATA
-    r = w[..., None] * x + b[..., None] - y
-    return np.mean(r * r, axis=-1) - FIT_MIN
+    """The full loss of the course's fit at (w, b), minus its minimum: for least squares
+    exactly mean((δw·x + δb)²) = δw²·mean(x²) + 2δw·δb·mean(x) + δb², δ the distance from the
+    least-squares line (no sum over the 100 points, and no cancellation near the line)."""
+    dw, db = w - FIT.minimum[0], b - FIT.minimum[1]
+    return dw * dw * _SXX + 2 * dw * db * _SX + db * db
 
 
 def sgd_on_fit(lrs, momenta, momentum: float, seeds=SEEDS) -> np.ndarray:
@@ -395,7 +399,7 @@ def sgd_on_fit(lrs, momenta, momentum: float, seeds=SEEDS) -> np.ndarray:
     lrs = np.asarray(lrs, dtype=float)
     steps = lrs.shape[0]
     seeds = np.asarray(seeds)
-    xx, x1, xy, y1 = _batch_moments(steps, seeds)
+    moments = _batch_moments(steps, seeds)
     runs = lrs.shape[1:]  # () for one run, (k,) for k runs side by side
     pad = (1,) * seeds.ndim
     lr_steps = lrs.reshape((steps, *runs, *pad))
@@ -411,8 +415,9 @@ def sgd_on_fit(lrs, momenta, momentum: float, seeds=SEEDS) -> np.ndarray:
     m = momentum
     with np.errstate(all="ignore"):
         for k in range(steps):
-            gw = 2 * (w * xx[k, ..., 0] + b * x1[k, ..., 0] - xy[k, ..., 0])
-            gb = 2 * (w * x1[k, ..., 0] + b - y1[k, ..., 0])
+            A, B, C, D = moments[k]
+            gw = w * A + b * B - C
+            gb = w * B + 2 * b - D
             if uses_momentum:
                 if momenta is not None:
                     m = momenta[k] if runs else float(momenta[k].flat[0])
