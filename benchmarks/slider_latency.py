@@ -88,10 +88,7 @@ def values_of(control):
         return [not control.value, control.value] * (MIN_EVENTS // 2)
     if hasattr(control, "options"):
         options = [v for _, v in control.options]
-        if len(options) < MIN_EVENTS:  # fewer positions than events: go round them,
-            if control.value in options:  # starting from the one after the current value
-                k = (options.index(control.value) + 1) % len(options)
-                options = options[k:] + options[:k]
+        if len(options) < MIN_EVENTS:  # fewer positions than events: go round them
             return (options * MIN_EVENTS)[:MIN_EVENTS]
         return spread(options)
     return spread(list(range(control.min, control.max + 1)))
