@@ -38,10 +38,11 @@ from .theory import radam_rectification
 # -- the problem ----------------------------------------------------------------------------
 
 
-def course_fit(n: int = 100, noise: float = 3.0, seed: int = 0) -> FiniteSum:
-    """Seed 003's line y = 3x + 300 at ``n`` points x ~ N(0, 1), with N(0, noise²) added to y,
-    x standardised (mean 0, standard deviation 1): a ``FiniteSum`` for minibatch runs. Its
-    least-squares minimum is near (3, 300), its loss there near noise² (``fit_minimum``)."""
+def course_fit(n: int = 128, noise: float = 5.0, seed: int = 3) -> FiniteSum:
+    """Notebook 06's problem: seed 003's points x = linspace(0, 10, n), y = 3x + 300 +
+    noise·N(0, 1) (generator seed ``seed``), fitted by least squares with x standardised:
+    a ``FiniteSum`` for minibatch runs, Hessian 2·I, minimum near (8.97, 314.9). (The same
+    definition as ``optimlab.stochastic.course_fit`` on notebook 06's branch.)"""
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 2:
         raise ValueError(f"n must be an integer >= 2, got {n!r}")
     if not (isinstance(noise, (int, float)) and math.isfinite(noise) and noise >= 0):
@@ -50,20 +51,20 @@ def course_fit(n: int = 100, noise: float = 3.0, seed: int = 0) -> FiniteSum:
     return linear_fit(x, y)
 
 
-def _course_points(n=100, noise=3.0, seed=0):
-    rng = np.random.default_rng(seed)
-    x = rng.normal(size=int(n))
-    y = 3 * x + 300 + noise * rng.normal(size=int(n))
+def _course_points(n=128, noise=5.0, seed=3):
+    x = np.linspace(0.0, 10.0, int(n))
+    y = 3 * x + 300 + float(noise) * np.random.default_rng(seed).normal(size=int(n))
     return (x - x.mean()) / x.std(), y
 
 
 FIT_DATA = _course_points()
 FIT = course_fit()
 _SXX, _SX = float(np.mean(FIT_DATA[0] ** 2)), float(np.mean(FIT_DATA[0]))
-FIT_X0 = (0.0, 0.0)
+FIT_X0 = (-5.0, 300.0)  # notebook 06's start: the slope wrong by 14, the intercept by 15
 FIT_MIN = float(FIT.f(np.array(FIT.minimum)))  # the loss at the least-squares line
-BATCH = 5  # minibatch size: 20 updates per epoch of 100 examples
-SEEDS = np.arange(20)  # the same 20 seeds (batch orders) for every schedule
+BATCH = 1  # one example per update, notebook 06's SGD: 128 updates per epoch
+MOMENTUM_BATCH = 8  # SGD with momentum (cyclical, one-cycle, the explorer): 16 per epoch
+SEEDS = np.arange(20)  # the same 20 seeds (example orders) for every schedule
 
 
 def excess(loss):
@@ -253,18 +254,19 @@ class Annealing:
     final: dict
 
 
-def anneal(lr: float = 0.3, steps: int = 300, seeds=SEEDS, batch_size: int = BATCH) -> Annealing:
-    """SGD at ``lr`` on the noisy fit under each of ``anneal_schedules(steps)``: the same
-    steps, the same seeds (the same batches), the excess loss at every step. With a constant
-    lr the run settles in a noise ball; every decaying schedule shrinks it."""
+def anneal(lr: float = 0.1, steps: int = 3000, seeds=SEEDS) -> Annealing:
+    """SGD at ``lr`` on notebook 06's fit, one example per update, under each of
+    ``anneal_schedules(steps)``: the same steps, the same seeds (the same example orders), the
+    excess loss at every step (``sgd_on_fit``: ``run``'s numbers to round-off). With a
+    constant lr the run settles in a noise ball; the decaying schedules shrink it, unless they
+    decay so fast that they stall first."""
     lr = _positive("lr", lr)
     steps = _count("steps", steps)
     seeds = np.asarray(seeds)
     lrs, losses, final = {}, {}, {}
     for name, sched in anneal_schedules(steps).items():
-        t = run(SGD(lr=lr), FIT, FIT_X0, steps, batch_size=batch_size, seed=seeds, schedule=sched)
-        lrs[name] = np.full(steps, lr) if t.lr is None else t.lr[1:, 0]
-        losses[name] = excess(t.loss)
+        lrs[name] = np.full(steps, lr) if sched is None else sched.lrs(lr, steps)
+        losses[name] = sgd_on_fit(lrs[name], None, 0.0, seeds)
         final[name] = float(losses[name][-1].mean())
     return Annealing(lr, steps, seeds, lrs, losses, final)
 
@@ -354,11 +356,11 @@ _BATCHES: dict = {}  # (steps, seeds) -> the minibatches' sums, the same for eve
 _CONSTANT_CACHE: dict = {}
 
 
-def _batch_moments(steps: int, seeds: np.ndarray):
+def _batch_moments(steps: int, seeds: np.ndarray, batch_size: int = BATCH):
     """Per step, for each seed, twice the minibatch means of x², x, x·y and y on the course's
-    fit, for the batches ``run(..., batch_size=BATCH, seed=seeds)`` draws (its own sampler):
+    fit, for the batches ``run(..., batch_size=batch_size, seed=seeds)`` draws (its own sampler):
     the gradient of a batch's loss is 2·(w·xx + b·x − xy, w·x + b − y)."""
-    key = (int(steps), seeds.tobytes())
+    key = (int(steps), seeds.tobytes(), int(batch_size))
     hit = _BATCHES.get(key)
     if hit is None:
         if len(_BATCHES) > 8:
@@ -366,8 +368,8 @@ def _batch_moments(steps: int, seeds: np.ndarray):
         from .run import _Minibatches
 
         x, y = FIT_DATA
-        sampler = _Minibatches(x.size, BATCH, seeds, False, False)
-        idx = [sampler() for _ in range(steps)]  # each (seeds, b): b is 5 (100 = 20·5)
+        sampler = _Minibatches(x.size, int(batch_size), seeds, False, False)
+        idx = [sampler() for _ in range(steps)]  # each (seeds, batch_size)
         xs, ys = np.stack([x[i] for i in idx]), np.stack([y[i] for i in idx])
         xx, x1, xy, y1 = (np.mean(a, axis=-1) for a in (xs * xs, xs, xs * ys, ys))
         # per step, the gradient's coefficients: g = (w·A + b·B − C, w·B + 2b − D)
@@ -385,21 +387,21 @@ def _fit_loss(w, b):
     return dw * dw * _SXX + 2 * dw * db * _SX + db * db
 
 
-def sgd_on_fit(lrs, momenta, momentum: float, seeds=SEEDS) -> np.ndarray:
+def sgd_on_fit(lrs, momenta, momentum: float, seeds=SEEDS, batch_size: int = BATCH) -> np.ndarray:
     """Excess losses (steps + 1, seeds) of SGD (torch's momentum: buf = g at the first step,
-    then m·buf + g; x ← x − lr·buf) on the course's fit from (0, 0), minibatches of
-    ``BATCH``, the lr of step t ``lrs[t − 1]`` and the momentum ``momenta[t − 1]`` (or the
+    then m·buf + g; x ← x − lr·buf) on the course's fit from ``FIT_X0``, minibatches of
+    ``batch_size``, the lr of step t ``lrs[t − 1]`` and the momentum ``momenta[t − 1]`` (or the
     constant ``momentum`` if ``momenta`` is None). ``lrs`` of shape (steps, k) (and
     ``momenta`` of shape (steps, k)) run k schedules side by side: the result is then
     (steps + 1, k, seeds). The same numbers as ``run(SGD(lr,
-    momentum), FIT, FIT_X0, steps, batch_size=BATCH, seed=seeds, schedule=...)`` to round-off
+    momentum), FIT, FIT_X0, steps, batch_size=batch_size, seed=seeds, schedule=...)`` to round-off
     (tested), at a tenth of the time: the batches' moments are computed once per seed set,
     and each step is a few operations on (seeds,) arrays. A run whose loss overflows holds
     NaN from that step on."""
     lrs = np.asarray(lrs, dtype=float)
     steps = lrs.shape[0]
     seeds = np.asarray(seeds)
-    moments = _batch_moments(steps, seeds)
+    moments = _batch_moments(steps, seeds, batch_size)
     runs = lrs.shape[1:]  # () for one run, (k,) for k runs side by side
     pad = (1,) * seeds.ndim
     lr_steps = lrs.reshape((steps, *runs, *pad))
@@ -407,7 +409,7 @@ def sgd_on_fit(lrs, momenta, momentum: float, seeds=SEEDS) -> np.ndarray:
         momenta = np.broadcast_to(np.asarray(momenta, dtype=float).reshape(
             (steps, *np.shape(momenta)[1:], *pad)), (steps, *runs, *pad))  # fmt: skip
     shape = (*runs, *seeds.shape)
-    w, b = np.zeros(shape), np.zeros(shape)
+    w, b = np.full(shape, FIT_X0[0]), np.full(shape, FIT_X0[1])
     ws, bs = np.empty((steps + 1, *shape)), np.empty((steps + 1, *shape))
     ws[0], bs[0] = w, b
     bw = bb = None
@@ -436,21 +438,31 @@ def sgd_on_fit(lrs, momenta, momentum: float, seeds=SEEDS) -> np.ndarray:
     return loss
 
 
-def constant_run(lr: float, steps: int, momentum: float = 0.0, seeds=SEEDS) -> np.ndarray:
+def constant_run(
+    lr: float, steps: int, momentum: float = 0.0, seeds=SEEDS, batch_size: int = BATCH
+) -> np.ndarray:
     """Excess losses of SGD at a constant ``lr`` on the noisy fit, (steps + 1, seeds) (cached:
     the panel's reference while its lr stays)."""
     seeds = np.asarray(seeds)
-    key = (float(lr), int(steps), float(momentum), seeds.tobytes())
+    key = (float(lr), int(steps), float(momentum), seeds.tobytes(), int(batch_size))
     hit = _CONSTANT_CACHE.get(key)
     if hit is None:
         if len(_CONSTANT_CACHE) > 64:
             _CONSTANT_CACHE.clear()
-        hit = _CONSTANT_CACHE[key] = sgd_on_fit(np.full(steps, float(lr)), None, momentum, seeds)
+        hit = _CONSTANT_CACHE[key] = sgd_on_fit(
+            np.full(steps, float(lr)), None, momentum, seeds, batch_size
+        )
     return hit
 
 
 def scheduled(
-    name: str, sched, lr: float, steps: int, momentum: float = 0.9, seeds=SEEDS
+    name: str,
+    sched,
+    lr: float,
+    steps: int,
+    momentum: float = 0.9,
+    seeds=SEEDS,
+    batch_size: int = MOMENTUM_BATCH,
 ) -> Scheduled:
     """SGD (``momentum``) at base ``lr`` under ``sched`` against SGD at the constant ``lr``,
     on the noisy fit, the same seeds (``sgd_on_fit``: ``run``'s numbers, faster)."""
@@ -462,17 +474,17 @@ def scheduled(
     momenta = sched.momenta(steps, momentum) if sched.cycles_momentum else None
     if sched.cycles_momentum and momentum == 0:
         raise ValueError(L.base._NO_MOMENTUM)
-    key = (float(lr), int(steps), float(momentum), seeds.tobytes())
+    key = (float(lr), int(steps), float(momentum), seeds.tobytes(), int(batch_size))
     if key in _CONSTANT_CACHE:
-        losses = sgd_on_fit(lrs, momenta, momentum, seeds)
+        losses = sgd_on_fit(lrs, momenta, momentum, seeds, batch_size)
         constant = _CONSTANT_CACHE[key]
     else:  # the schedule and the constant lr side by side: one loop for both
         both = np.stack([lrs, np.full(steps, lr)], axis=1)
         if momenta is not None:
             momenta_both = np.stack([momenta, np.full(steps, float(momentum))], axis=1)
-            out = sgd_on_fit(both, momenta_both, momentum, seeds)
+            out = sgd_on_fit(both, momenta_both, momentum, seeds, batch_size)
         else:
-            out = sgd_on_fit(both, None, momentum, seeds)
+            out = sgd_on_fit(both, None, momentum, seeds, batch_size)
         losses, constant = out[:, 0], out[:, 1]
         if len(_CONSTANT_CACHE) > 64:
             _CONSTANT_CACHE.clear()
@@ -550,12 +562,12 @@ def eve_run(
     noise: float = 0.0,
     seed: int = 0,
     beta3: float = 0.999,
-    epoch: int = 20,
+    epoch: int = 1,
 ) -> EveRun:
-    """Eve (lr, β₃) on the course's fit from (0, 0), full-batch, with gradient noise N(0,
-    noise²) if ``noise`` > 0; d_t recomputed from the run's losses (what the optimizer was
-    fed: the loss at the point of each step's gradient). An epoch is ``epoch`` steps (the
-    fit's 100 examples in batches of 5)."""
+    """Eve (lr, β₃) on notebook 06's fit from ``FIT_X0``, full-batch, with gradient noise
+    N(0, noise²) if ``noise`` > 0; d_t recomputed from the run's losses (what the optimizer
+    was fed: the loss at the point of each step's gradient). Full batch: every step is an
+    epoch (``epoch`` = 1)."""
     lr = _positive("lr", lr)
     steps = _count("steps", steps, 2 * epoch)
     t = run(Eve(lr=lr, beta3=beta3), FIT, FIT_X0, steps, noise=noise, seed=seed)
@@ -664,7 +676,7 @@ def schedule_run(name: str, params: dict, steps: int = 300, seeds=SEEDS[:8]) -> 
     lr = float(params["lr"])
     text = describe(name, params, steps)
     if sched is None:
-        const = constant_run(lr, steps, 0.9, seeds)
+        const = constant_run(lr, steps, 0.9, seeds, MOMENTUM_BATCH)
         res = Scheduled(name, np.full(steps, lr), None, const, lr, const)
         return ScheduleRun(name, dict(params), text, res)
     return ScheduleRun(name, dict(params), text, scheduled(name, sched, lr, steps, 0.9, seeds))

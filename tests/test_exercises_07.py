@@ -71,9 +71,9 @@ TYPICAL_MISTAKES_07 = [
     # 07.3 a max_lr for one-cycle
     ("07.3", 0.0093, ["noise ball", "smaller"]),
     ("07.3", 0.02, ["smaller"]),
-    ("07.3", 0.002, ["not reached", "larger"]),
-    ("07.3", 0.5, ["diverges", "smaller"]),
-    ("07.3", 5.0, ["far above", "1e-3 and 3e-2"]),
+    ("07.3", 0.0015, ["not reached", "larger"]),
+    ("07.3", 0.5, ["too wide", "smaller"]),
+    ("07.3", 5.0, ["far above", "1e-3 and 1e-2"]),
     ("07.3", -0.01, ["must be positive"]),
     # 07.4 cosine_lr
     ("07.4", cosine_shifted, ["off by one", "t = 0"]),
@@ -122,8 +122,8 @@ def test_a_function_returning_the_wrong_shape_is_told_so(exercise_id):
         ("07.1", 71.0),
         ("07.1", np.int64(71)),
         ("07.2", ["B", "c", "d", "E"]),
-        ("07.3", 0.003),
-        ("07.3", 0.0055),
+        ("07.3", 0.0022),
+        ("07.3", 0.0032),
         ("07.4", lambda t, b, T, e: e + (b - e) * np.cos(np.pi * np.asarray(t) / (2 * T)) ** 2),
     ],
 )

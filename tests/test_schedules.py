@@ -115,13 +115,18 @@ def test_range_test_checks(kwargs, message):
 
 
 def test_every_annealing_schedule_shrinks_the_noise_ball():
-    a = S.anneal(steps=150, seeds=np.arange(6))
+    a = S.anneal(seeds=np.arange(6))  # notebook 06's setting: lr 0.1, 3000 steps, batch 1
     assert list(a.final) == ["constant", "step", "exponential", "cosine", "1/t"]
     for name in ("step", "exponential", "cosine", "1/t"):
         assert a.final[name] < a.final["constant"] / 20, name
         assert a.lrs[name][0] == a.lr and a.lrs[name][-1] < a.lr / 5
     assert np.all(a.lrs["constant"] == a.lr)
-    assert a.losses["cosine"].shape == (151, 6)
+    assert a.losses["cosine"].shape == (3001, 6)
+    # the exponential decay (0.98 per step) is spent after a few hundred steps: it stalls
+    # short of the others, as notebook 06's e^(-0.1 t)
+    assert a.final["exponential"] > 5 * max(a.final[n] for n in ("step", "cosine", "1/t"))
+    exp = a.losses["exponential"].mean(axis=1)
+    assert abs(exp[1000] / exp[-1] - 1) < 0.05
 
 
 def test_warmup_keeps_adams_first_steps_short_and_radam_has_it_built_in():
@@ -186,9 +191,10 @@ def test_scheduled_runs_the_constant_lr_alongside_and_caches_it():
     again = S.scheduled("c", sched, 0.0123, 100, seeds=np.arange(4))  # constant from the cache
     assert np.array_equal(fresh.losses, again.losses)
     assert np.array_equal(fresh.constant, again.constant)
-    alone = S.sgd_on_fit(np.full(100, 0.0123), None, 0.9, np.arange(4))
+    alone = S.sgd_on_fit(np.full(100, 0.0123), None, 0.9, np.arange(4), S.MOMENTUM_BATCH)
     assert np.array_equal(fresh.constant, alone)
-    assert np.array_equal(fresh.losses, S.sgd_on_fit(fresh.lrs, fresh.momenta, 0.9, np.arange(4)))
+    mine = S.sgd_on_fit(fresh.lrs, fresh.momenta, 0.9, np.arange(4), S.MOMENTUM_BATCH)
+    assert np.array_equal(fresh.losses, mine)
 
 
 def test_sgd_on_fit_marks_divergence_with_nan():
@@ -229,13 +235,14 @@ def test_eve_feedback_is_what_eve_keeps_in_its_state():
 
 def test_eve_d_falls_towards_k_and_with_noise_goes_both_ways_slowly():
     calm = S.eve_run(lr=1.0, steps=4000)
-    assert calm.d[0] == 1.0 and calm.d[-1] < 0.25  # r = k = 0.1 at every small change
+    assert calm.d[0] == 1.0 and calm.d[-1] < 0.15  # r = k = 0.1 at every small change
     assert np.all(np.abs(np.diff(calm.d)) <= 0.001 * 10)  # β₃ = 0.999: at most (1 − β₃)·K
-    assert calm.falls >= 95 and calm.rises <= 5  # near the optimum the lr only grows
-    noisy = S.eve_run(lr=1.0, steps=4000, noise=20.0)
-    assert noisy.rises >= 20 and noisy.falls >= 20  # it shrinks and grows the lr...
-    assert noisy.largest_epoch_change < 0.05  # ...by a few percent per epoch at most
-    assert noisy.rises + noisy.falls == 100
+    assert calm.falls >= 1990 and calm.rises <= 10  # near the optimum the lr only grows
+    noisy = S.eve_run(lr=1.0, steps=4000, noise=5.0)
+    assert noisy.rises >= 300 and noisy.falls >= 300  # it shrinks and grows the lr...
+    assert noisy.largest_epoch_change < 0.01  # ...by under 1% per step (epoch)
+    assert noisy.rises + noisy.falls == 2000  # the second half, step by step
+    assert noisy.run.loss[-1] - S.FIT_MIN < 1.0  # near the optimum
 
 
 @pytest.mark.parametrize("losses", [[1.0, 0.0], [1.0, np.nan], [], [[1.0]] * 0])

@@ -51,7 +51,7 @@ class ScheduleFigure(LiveFigure):
         # is drawn once, in the background
         self.title = self.dynamic(self.fig.suptitle("", fontsize=11, y=0.985, va="top"))
         self.fig.text(
-            0.5, 0.925, "SGD, momentum 0.9, on the noisy fit y = 3x + 300 (8 seeds)",
+            0.5, 0.925, "SGD, momentum 0.9, batches of 8, on the noisy fit y = 3x + 300 (8 seeds)",
             ha="center", va="top", fontsize=10, color="0.3",
         )  # fmt: skip
         ax_loss.legend(
@@ -123,7 +123,9 @@ def range_test_figure(exponential, sweep):
         ax.set_xlim(r.lrs[0] / 1.5, r.lrs[-1] * 1.5)
         ax.grid(alpha=0.3)
     axes[0].set_ylabel("loss − min (log)")
-    axes[0].set_ylim(1e-1, 1e6)
+    kept = np.concatenate([r.smoothed[: r.stop] for r in (exponential, sweep)])
+    kept = kept[np.isfinite(kept) & (kept > 0)]
+    axes[0].set_ylim(kept.min() / 3, kept.max() * 3)
     return png(fig, "LR range test")
 
 

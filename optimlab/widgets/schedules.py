@@ -37,9 +37,10 @@ def _param(description, values, value, fmt="{:g}"):
 class SchedulePanel(Panel):
     """A scheduler (dropdown) and its parameters (sliders; only those the scheduler takes are
     shown), with presets from the papers; above, lr(t) (and momentum(t) where it cycles);
-    below, SGD with momentum 0.9 on the noisy fit under that schedule against the constant lr
-    (8 seeds, 300 steps, ``schedules.schedule_run``). ``lr`` is the base lr (max_lr for
-    CyclicLR and OneCycleLR) and the constant lr compared with."""
+    below, SGD with momentum 0.9 (batches of 8) on notebook 06's noisy fit under that
+    schedule against the constant lr (8 seeds, 300 steps, ``schedules.schedule_run``).
+    ``lr`` is the base lr (max_lr for CyclicLR and OneCycleLR) and the constant lr compared
+    with."""
 
     def __init__(self, scheduler: str = "CosineAnnealingLR", lr: float = 0.01, period: int = 100):
         if scheduler not in SCHEDULERS:
