@@ -597,7 +597,7 @@ SCHEDULERS = {
     "CyclicLR": ("ratio", "period", "mode"),
     "OneCycleLR": ("pct_start",),
 }
-MODES = ("triangular", "triangular2", "exp_range")
+MODES = ("exp_range", "triangular", "triangular2")  # alphabetical, as in the dropdown
 
 
 def make_scheduler(name: str, params: dict, steps: int):
