@@ -547,6 +547,7 @@ def _drive(
     diverged = np.full(batch, -1)
     n = evaluate.problem.n if evaluate.finite_sum else 0
     opt, sched_state, momentum_name = optimizer, None, None
+    last_scheduled: dict = {}  # the previous step's scheduled optimizer (see _scheduled)
     if schedule is not None:
         momentum_name, sched_state = _start_schedule(schedule, optimizer)
     with np.errstate(all="ignore"), quiet_steps():
@@ -561,7 +562,7 @@ def _drive(
         for k in range(1, steps + 1):
             i = sampler() if sampler is not None else None
             if schedule is not None:
-                opt = _scheduled(optimizer, schedule, sched_state, momentum_name, k)
+                opt = _scheduled(optimizer, schedule, sched_state, momentum_name, k, last_scheduled)
             extra = {}
             if needs_closure:
                 g = None
@@ -692,12 +693,17 @@ def _start_schedule(schedule, optimizer):
     return momentum_name, schedule.init(optimizer.lr, base_momentum)
 
 
-def _scheduled(optimizer, schedule, state, momentum_name, k):
+def _scheduled(optimizer, schedule, state, momentum_name, k, last=None):
+    """The optimizer with the schedule's lr (and momentum or beta1) for step ``k``. ``last``
+    (a dict kept by the loop) holds the previous step's values and optimizer, reused while the
+    values stay the same (StepLR's long flat stretches): the same checks, made once."""
     changes = {"lr": schedule.lr(state)}
     if momentum_name == "momentum":
         changes["momentum"] = schedule.momentum(state)
     elif momentum_name == "beta1":
         changes["betas"] = (schedule.momentum(state), optimizer.beta2)
+    if last is not None and last.get("changes") is not None and _same(last["changes"], changes):
+        return last["optimizer"]
     try:
         new = optimizer.replace(**changes)
     except ValueError as error:  # an lr that overflowed, or went negative
@@ -706,4 +712,23 @@ def _scheduled(optimizer, schedule, state, momentum_name, k):
             f"before step {k}, the schedule {_brief(schedule)} gave {shown}, which "
             f"{type(optimizer).__name__} refuses ({error})"
         ) from None
-    return new._with_batch_ndim(len(optimizer.batch_shape))
+    opt = new._with_batch_ndim(len(optimizer.batch_shape))
+    if last is not None:
+        last["changes"], last["optimizer"] = changes, opt
+    return opt
+
+
+def _same(a: dict, b: dict) -> bool:
+    """Whether two steps' scheduled values are identical (floats, tuples or arrays)."""
+    for name, va in a.items():
+        vb = b[name]
+        if isinstance(va, tuple):
+            if not all(_same({0: x}, {0: y}) for x, y in zip(va, vb, strict=True)):
+                return False
+        elif not (
+            np.shape(va) == np.shape(vb)
+            and np.array_equal(va, vb)
+            and np.array_equal(np.signbit(va), np.signbit(vb))  # 0.0 is not -0.0
+        ):
+            return False
+    return True

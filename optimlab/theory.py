@@ -331,3 +331,33 @@ def steps_to(rate, tol=1e-6):
         raise ValueError(f"tol must be in (0, 1), got {tol!r}")
     n = np.where(r == 0, 1.0, np.ceil(np.log(tol_) / np.log(np.where(r == 0, 0.5, r))))
     return int(n) if n.ndim == 0 else n.astype(int)
+
+
+# -- RAdam's rectification: warm-up built in (notebook 07) -------------------------------------
+
+
+def radam_rho(t, beta2=0.999):
+    """RAdam's ρ_t = ρ_∞ − 2t·β₂^t/(1 − β₂^t), with ρ_∞ = 2/(1 − β₂) − 1: the length of the
+    simple moving average that Adam's bias-corrected v̂_t stands in for after t steps (Liu et
+    al., "On the Variance of the Adaptive Learning Rate and Beyond", ICLR 2020). It grows
+    from 1 at t = 1 towards ρ_∞ (1999 at β₂ = 0.999). ``t`` may be an array (t >= 1), computed
+    as ``torch.optim.RAdam`` computes it."""
+    t = _checked("t", t, "t must be a step number >= 1, got {}", lambda s: s >= 1)
+    beta2 = float(_beta(beta2, "beta2"))
+    rho_inf = 2 / (1 - beta2) - 1
+    return _plain(rho_inf - 2 * t * (beta2**t) / (1 - beta2**t))
+
+
+def radam_rectification(t, beta2=0.999):
+    """RAdam's rectification r_t = √((ρ_t − 4)(ρ_t − 2)ρ_∞ / ((ρ_∞ − 4)(ρ_∞ − 2)ρ_t)) where
+    ρ_t > 5, else 0 (those steps are SGD with momentum, no adaptive step): the factor on
+    Adam's step, rising from 0 to 1 like a warm-up. At β₂ = 0.999 the first 5 steps have
+    none, r_6 = 0.0258, and r_t passes 0.5 at t = 556 and 0.9 at t = 2737: a warm-up
+    of about 2/(1 − β₂) = 2000 steps."""
+    rho = np.asarray(radam_rho(t, beta2))
+    beta2 = float(beta2)
+    rho_inf = 2 / (1 - beta2) - 1
+    ok = rho > 5.0
+    safe = np.where(ok, rho, 6.0)
+    r = np.sqrt((safe - 4) * (safe - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * safe))
+    return _plain(np.where(ok, r, 0.0))

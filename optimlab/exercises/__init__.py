@@ -22,6 +22,7 @@ from . import (
     nb04_adagrad_rmsprop,
     nb05_adam,
     nb06_stochastic,
+    nb07_lr_schedules,
     nb08_newton,
     nb10_network,
 )
@@ -39,6 +40,7 @@ EXERCISES = MappingProxyType(
             nb04_adagrad_rmsprop,
             nb05_adam,
             nb06_stochastic,
+            nb07_lr_schedules,
             nb08_newton,
             nb10_network,
         )

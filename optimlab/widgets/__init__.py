@@ -17,6 +17,7 @@ from .descent import LearningRatePanel, SweepPanel
 from .ema import SmoothingPanel
 from .momentum import MomentumPanel, RollingPanel
 from .panel import Panel
+from .schedules import SchedulePanel
 from .stochastic import StochasticPanel
 from .training import TrainingPanel
 
@@ -46,6 +47,7 @@ PANELS = (
     Registered("05", AdamMemoryPanel, {"beta2": 0.999, "beta1": 0.0, "size": 1e5, "at": 90_000}),
     Registered("05", SwatsPanel, {"switch_at": 20}),
     Registered("06", StochasticPanel, {"batch_size": 1, "lr": 0.1, "decay": "none", "seed": 0}),
+    Registered("07", SchedulePanel, {"scheduler": "CosineAnnealingLR", "lr": 0.01}),
     Registered("08", CurvaturePanel, {"kappa": 100.0, "angle": 30.0, "iterations": 20}),
     Registered(
         "10",
@@ -62,6 +64,7 @@ __all__ = [
     "Panel",
     "Registered",
     "RollingPanel",
+    "SchedulePanel",
     "SmoothingPanel",
     "StallPanel",
     "SwatsPanel",
