@@ -651,3 +651,67 @@ def matrix_race(steps: int = 300, tol: float = 1e-3, seed: int = 0) -> dict[str,
         reached = steps_to_tolerance(t, f_star, tol * (f0 - f_star))
         out[name] = MatrixEntry(tuning.lr, (float(t.loss[-1]) - f_star) / (f0 - f_star), reached)
     return out
+
+
+# -- what the race panel shows -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RaceView:
+    """The race panel's result: the racers ``names`` on ``landscape`` at ``multiple`` × their
+    tuned lr (``lrs``), their iterates ``x`` {name: (steps + 1, 2)} and loss gaps ``gap``
+    {name: loss − f_min, (steps + 1,)}, shown up to iteration ``t``; ``left_out``: ticked
+    racers that cannot race here (L-BFGS on the noisy bowl); ``inspection``: the state
+    inspector's numbers for ``inspected`` at t (None if it cannot race here)."""
+
+    landscape: str
+    steps: int
+    t: int
+    multiple: float
+    names: tuple
+    lrs: dict
+    x: dict
+    gap: dict
+    diverged_at: dict
+    left_out: tuple
+    inspected: str
+    inspection: Inspection | None
+    f_min: float
+    tol: float
+
+
+def race_view(landscape: str, names, multiple: float = 1.0, t: int | None = None,
+              inspected: str = "Adam") -> RaceView:  # fmt: skip
+    """The race of ``names`` on ``landscape`` at ``multiple`` (one of ``MULTIPLES``) × the
+    tuned lrs, at iteration ``t`` (default: the end of the budget), with the state inspector
+    on ``inspected``. The traces come from ``race_trace`` (computed once per racer and
+    landscape, every multiple at once), so moving ``t`` or ``multiple`` costs nothing."""
+    scape = LANDSCAPES[landscape]
+    names = tuple(names)
+    for name in (*names, inspected):
+        _check_racer(name)
+    if multiple not in MULTIPLES:
+        raise ValueError(f"multiple must be one of {MULTIPLES}, got {multiple!r}")
+    j = MULTIPLES.index(multiple)
+    steps = scape.steps
+    t = steps if t is None else t
+    if isinstance(t, bool) or not isinstance(t, (int, np.integer)) or not 0 <= t <= steps:
+        raise ValueError(f"t must be an integer from 0 to {steps}, got {t!r}")
+
+    def races(name):
+        return not (name == "LBFGS" and scape.noise)
+
+    racing = tuple(n for n in names if races(n))
+    traces = {n: race_trace(n, landscape) for n in racing}
+    inspection = None
+    if races(inspected):
+        inspection = inspect(race_trace(inspected, landscape), int(t), j)
+    return RaceView(
+        landscape=landscape, steps=steps, t=int(t), multiple=float(multiple), names=racing,
+        lrs={n: float(tr.lrs[j]) for n, tr in traces.items()},
+        x={n: tr.x[:, j] for n, tr in traces.items()},
+        gap={n: tr.loss[:, j] - scape.f_min for n, tr in traces.items()},
+        diverged_at={n: int(tr.diverged_at[j]) for n, tr in traces.items()},
+        left_out=tuple(n for n in names if not races(n)), inspected=inspected,
+        inspection=inspection, f_min=scape.f_min, tol=scape.tol,
+    )  # fmt: skip

@@ -6,6 +6,7 @@ from .descent import DescentFigure, SweepFigure
 from .ema import SmoothingFigure, weights_figure
 from .figure import LiveFigure, new_figure, png
 from .momentum import MomentumFigure, landscape_figure
+from .race import RaceFigure
 
 __all__ = [
     "DescentFigure",
@@ -21,4 +22,5 @@ __all__ = [
     "new_figure",
     "png",
     "weights_figure",
+    "RaceFigure",
 ]

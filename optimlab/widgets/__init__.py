@@ -16,6 +16,7 @@ from .descent import LearningRatePanel, SweepPanel
 from .ema import SmoothingPanel
 from .momentum import MomentumPanel, RollingPanel
 from .panel import Panel
+from .race import RacePanel
 
 
 class Registered(NamedTuple):
@@ -42,6 +43,7 @@ PANELS = (
     Registered("04", StallPanel, {"alpha": 0.99, "size": 10.0, "length": 50, "lr": 0.01}),
     Registered("05", AdamMemoryPanel, {"beta2": 0.999, "beta1": 0.0, "size": 1e5, "at": 90_000}),
     Registered("05", SwatsPanel, {"switch_at": 20}),
+    Registered("09", RacePanel, {"landscape": "rosenbrock", "multiple": 1.0, "inspect": "Adam"}),
 )
 
 __all__ = [
@@ -56,6 +58,7 @@ __all__ = [
     "StallPanel",
     "SwatsPanel",
     "SweepPanel",
+    "RacePanel",
     "projector",
     "style",
 ]
