@@ -88,8 +88,9 @@ def values_of(control):
         return [not control.value, control.value] * (MIN_EVENTS // 2)
     if hasattr(control, "options"):
         options = [v for _, v in control.options]
-        if len(options) < MIN_EVENTS:  # fewer positions than events: go round them
-            return (options * MIN_EVENTS)[:MIN_EVENTS]
+        if len(options) < MIN_EVENTS:  # fewer positions than events: go round them,
+            k = options.index(control.value) + 1  # starting after the current one
+            return ((options[k:] + options[:k]) * MIN_EVENTS)[:MIN_EVENTS]
         return spread(options)
     return spread(list(range(control.min, control.max + 1)))
 

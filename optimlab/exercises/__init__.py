@@ -15,7 +15,14 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
-from . import nb01_learning_rate, nb02_ema, nb03_momentum, nb04_adagrad_rmsprop, nb05_adam
+from . import (
+    nb01_learning_rate,
+    nb02_ema,
+    nb03_momentum,
+    nb04_adagrad_rmsprop,
+    nb05_adam,
+    nb09_race,
+)
 from ._core import Exercise, Result, Solution
 
 __all__ = ["EXERCISES", "Exercise", "Result", "Solution", "check", "solution"]
@@ -23,7 +30,14 @@ __all__ = ["EXERCISES", "Exercise", "Result", "Solution", "check", "solution"]
 EXERCISES = MappingProxyType(
     {
         e.id: e
-        for module in (nb01_learning_rate, nb02_ema, nb03_momentum, nb04_adagrad_rmsprop, nb05_adam)
+        for module in (
+            nb01_learning_rate,
+            nb02_ema,
+            nb03_momentum,
+            nb04_adagrad_rmsprop,
+            nb05_adam,
+            nb09_race,
+        )
         for e in module.EXERCISES
     }
 )

@@ -61,9 +61,13 @@ def _num(v: float) -> str:
 
 class RaceFigure(LiveFigure):
     """Paths on the landscape's contours (left), loss − f_min against step on a log axis
-    (middle), the state inspector (right), and the legend of the racers in a strip across
-    the top, outside the axes. The saddle, whose loss falls without bound, gets a symlog
-    axis for f itself."""
+    (middle), the state inspector (right), and the key to every racer's colour in a strip
+    across the top, outside the axes. The saddle, whose loss falls without bound, gets a
+    symlog axis for f itself.
+
+    Only the racers' lines and the texts are redrawn on an update. Each landscape's static
+    picture (contours, axes, ticks) is saved the first time it is drawn (``prepare`` draws
+    them all), so switching landscapes blits too."""
 
     def __init__(self):
         super().__init__((9.0, 4.1))
@@ -75,8 +79,6 @@ class RaceFigure(LiveFigure):
         self.ax_loss.set_xlabel("step t")
         self.ax_loss.grid(alpha=0.3)
         self.ax_path.set_title("paths (■ start, ★ minimum)", fontsize=10, pad=4)
-        self._contours = None
-        self._static = []  # start, minima, tolerance line: redone with the landscape
         self.paths, self.heads, self.curves = {}, {}, {}
         for name in RACERS:
             style = dict(color=COLORS[name], ls=STYLES.get(name, "-"), lw=1.3, label=name)
@@ -93,79 +95,100 @@ class RaceFigure(LiveFigure):
             fig.text(0.715, 0.51, "", fontsize=10, va="top", ha="left", family="monospace",
                      linespacing=1.3)
         )  # fmt: skip
-        self.legend = None
-        self._names = None
-        self._landscape = None
-
-    # -- pieces redone only when the landscape or the selection changes ---------------------
-
-    def _draw_landscape(self, view) -> None:
-        scape = LANDSCAPES[view.landscape]
-        problem = scape.make()
-        ax = self.ax_path
-        if self._contours is not None:
-            self._contours.remove()
-        for a in self._static:
-            a.remove()
-        (x0, x1), (y0, y1) = WINDOWS[view.landscape]
-        gx, gy = np.meshgrid(np.linspace(x0, x1, 160), np.linspace(y0, y1, 160))
-        f = problem.f(np.stack([gx, gy], axis=-1))
-        if view.landscape == "saddle":
-            levels = np.linspace(f.min(), f.max(), 15)
-        else:
-            gap = f - view.f_min
-            lo = max(float(np.percentile(gap, 1)), 1e-3 * float(gap.max()), 1e-12)
-            levels = view.f_min + np.geomspace(lo, float(gap.max()), 14)
-        self._contours = ax.contour(gx, gy, f, levels=levels, colors="0.78", linewidths=0.7)
-        ax.set_xlim(x0, x1)
-        ax.set_ylim(y0, y1)
-        minima = HIMMELBLAU_MINIMA if view.landscape == "himmelblau" else (problem.minimum,)
-        self._static = [ax.plot(*scape.start, "ks", ms=6, zorder=5)[0]]
-        if problem.minimum is not None:
-            mx, my = np.array(minima).T
-            self._static += ax.plot(mx, my, "*", color="gold", mec="k", ms=11, zorder=5)
-        loss = self.ax_loss
-        loss.set_xlim(0, view.steps)
-        if view.landscape == "saddle":
-            loss.set_yscale("symlog", linthresh=1.0)
-            loss.set_ylim(-1e6, 10)
-            loss.set_title("loss f (symlog); escape: f ≤ −1", fontsize=10, pad=4)
-            self._static.append(loss.axhline(view.f_min + view.tol, color="k", lw=0.8, ls="--"))
-        else:
-            loss.set_yscale("log")
-            start_gap = float(problem.f(np.asarray(scape.start)) - view.f_min)
-            loss.set_ylim(GAP_FLOOR, start_gap * 1e3)
-            loss.set_title(f"loss − min (log); target {view.tol:g}", fontsize=10, pad=4)
-            self._static.append(loss.axhline(view.tol, color="k", lw=0.8, ls="--"))
-        self._background = None  # the contours changed: the next redraw is a full one
-
-    def _make_legend(self, names) -> None:
-        if self.legend is not None:
-            self.forget(self.legend)
-            self.legend.remove()
-            self.legend = None
-        if not names:
-            return
+        # the key to every racer's colour, in a strip above the axes: drawn once (static), so
+        # a change of the race never redraws it
         handles = [
-            Line2D([], [], color=COLORS[n], ls=STYLES.get(n, "-"), lw=1.8, label=n) for n in names
+            Line2D([], [], color=COLORS[n], ls=STYLES.get(n, "-"), lw=1.8, label=n) for n in RACERS
         ]
-        self.legend = self.fig.legend(
+        self.legend = fig.legend(
             handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.995), ncol=6,
             fontsize=10, frameon=False, handlelength=1.6, columnspacing=1.0, labelspacing=0.2,
             borderaxespad=0.1, handletextpad=0.4,
         )  # fmt: skip
-        self.dynamic(self.legend)
+        self._scenery: dict = {}  # landscape -> its contours, markers and tolerance line
+        self._backgrounds: dict = {}  # (landscape, canvas size, dpi) -> saved background
+        self._landscape = None
+
+    # -- pieces redone only when the landscape or the selection changes ---------------------
+
+    def _scene(self, landscape: str) -> list:
+        """The landscape's static artists (made the first time it is shown)."""
+        if landscape in self._scenery:
+            return self._scenery[landscape]
+        scape = LANDSCAPES[landscape]
+        problem = scape.make()
+        f_min, ax = scape.f_min, self.ax_path
+        (x0, x1), (y0, y1) = WINDOWS[landscape]
+        gx, gy = np.meshgrid(np.linspace(x0, x1, 160), np.linspace(y0, y1, 160))
+        f = problem.f(np.stack([gx, gy], axis=-1))
+        if landscape == "saddle":
+            levels = np.linspace(f.min(), f.max(), 15)
+        else:
+            gap = f - f_min
+            lo = max(float(np.percentile(gap, 1)), 1e-3 * float(gap.max()), 1e-12)
+            levels = f_min + np.geomspace(lo, float(gap.max()), 14)
+        scene = [ax.contour(gx, gy, f, levels=levels, colors="0.78", linewidths=0.7)]
+        scene += ax.plot(*scape.start, "ks", ms=6, zorder=5)
+        if problem.minimum is not None:
+            minima = HIMMELBLAU_MINIMA if landscape == "himmelblau" else (problem.minimum,)
+            mx, my = np.array(minima).T
+            scene += ax.plot(mx, my, "*", color="gold", mec="k", ms=11, zorder=5)
+        scene.append(self.ax_loss.axhline(f_min + scape.tol, color="k", lw=0.8, ls="--"))
+        self._scenery[landscape] = scene
+        return scene
+
+    def _configure(self, landscape: str) -> None:
+        """Show ``landscape``'s scenery, limits, scales and titles (the static picture)."""
+        for scene in self._scenery.values():
+            for a in scene:
+                a.set_visible(False)
+        for a in self._scene(landscape):
+            a.set_visible(True)
+        scape = LANDSCAPES[landscape]
+        (x0, x1), (y0, y1) = WINDOWS[landscape]
+        self.ax_path.set_xlim(x0, x1)
+        self.ax_path.set_ylim(y0, y1)
+        loss = self.ax_loss
+        loss.set_xlim(0, scape.steps)
+        if landscape == "saddle":
+            loss.set_yscale("symlog", linthresh=1.0)
+            loss.set_ylim(-1e6, 10)
+            loss.set_title("loss f (symlog); escape: f ≤ −1", fontsize=10, pad=4)
+        else:
+            loss.set_yscale("log")
+            start_gap = float(scape.make().f(np.asarray(scape.start)) - scape.f_min)
+            loss.set_ylim(GAP_FLOOR, start_gap * 1e3)
+            loss.set_title(f"loss − min (log); target {scape.tol:g}", fontsize=10, pad=4)
+        self._landscape = landscape
+        # the background saved for this landscape at this size, if any: else a full draw
+        self._background = self._backgrounds.get(self._key())
+
+    def _key(self):
+        return (self._landscape, tuple(np.round(self.fig.bbox.bounds, 3)), self.fig.dpi)
+
+    def _on_full_draw(self, event):
+        super()._on_full_draw(event)
+        if not self._saving and self._background is not None:
+            self._backgrounds[self._key()] = self._background
+
+    def prepare(self, landscapes) -> None:
+        """Draw each landscape's static picture once and keep it, so that switching to it
+        later only blits (at this canvas size; a resize draws afresh). Ends on the landscape
+        it started with."""
+        current = self._landscape
+        for name in landscapes:
+            self._configure(name)
+            if self._background is None:
+                self.fig.canvas.draw()  # its draw_event saves the background
+        if current is not None:
+            self._configure(current)
 
     # -- every update ----------------------------------------------------------------------
 
     def show(self, view) -> None:
         """Draw a ``race.RaceView``."""
         if view.landscape != self._landscape:
-            self._draw_landscape(view)
-            self._landscape = view.landscape
-        if view.names != self._names:
-            self._make_legend(view.names)
-            self._names = view.names
+            self._configure(view.landscape)
         t = view.t
         for name in RACERS:
             on = name in view.x

@@ -70,6 +70,8 @@ class RacePanel(Panel):
         }  # fmt: skip
         rows = [w.HBox([dropdown, multiple_slider]), grid, w.HBox([it, play, inspector])]
         super().__init__(controls, rows, owned=[link])
+        self.figure.prepare(LANDSCAPES)  # every landscape's background: switching only blits
+        self.figure.redraw()
 
     def new_figure(self):
         return RaceFigure()
