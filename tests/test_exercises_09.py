@@ -140,3 +140,11 @@ def test_the_notebook_ends_with_its_exercises_unanswered():
     last = "".join(cells[-1]["source"])
     assert cells[-1]["cell_type"] == "markdown" and "ol.exercises.solution(" in last
     assert re.findall(r"### Exercise (\d\d\.\d)", "".join(sources[first:])) == IDS
+
+
+def test_a_lookahead_returning_the_wrong_shape_is_told_so():
+    """What tests/test_exercises.py's WRONG_SHAPES would hold for 09.4 (that table lists the
+    registered code exercises: the lead adds "09.4" there at merge)."""
+    result = check("09.4", lambda x, g, slow, t, lr, k, alpha: (np.zeros(7), slow))
+    assert result.passed is False
+    assert "shape" in result.message and "expected" in result.message
