@@ -301,7 +301,7 @@ def tuned_lrs(landscapes=None, names=None) -> dict[str, dict[str, float]]:
 
 def tuned_lr(name: str, landscape: str) -> float:
     """The racer's learning rate on the landscape at multiple 1: ``TUNED``, or ``LBFGS_LR``."""
-    scape_ok = LANDSCAPES[landscape]  # noqa: F841  (a ValueError listing the landscapes)
+    LANDSCAPES[landscape]  # an unknown name: a ValueError listing the landscapes
     if name == "LBFGS":
         return LBFGS_LR
     racer(name, 1.0)  # a ValueError listing the racers

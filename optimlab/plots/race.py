@@ -171,6 +171,11 @@ class RaceFigure(LiveFigure):
         if not self._saving and self._background is not None:
             self._backgrounds[self._key()] = self._background
 
+    def close(self) -> None:
+        super().close()
+        self._backgrounds.clear()
+        self._scenery.clear()
+
     def prepare(self, landscapes) -> None:
         """Draw each landscape's static picture once and keep it, so that switching to it
         later only blits (at this canvas size; a resize draws afresh). Ends on the landscape
