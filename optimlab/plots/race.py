@@ -95,6 +95,8 @@ class RaceFigure(LiveFigure):
             fig.text(0.715, 0.51, "", fontsize=10, va="top", ha="left", family="monospace",
                      linespacing=1.3)
         )  # fmt: skip
+        fig.text(0.715, 0.155, "Δ = x_t − x_t−1; −Δ/g: the\nlr each coordinate got", fontsize=10,
+                 va="top", ha="left", family="monospace", linespacing=1.3)  # fmt: skip
         # the key to every racer's colour, in a strip above the axes: drawn once (static), so
         # a change of the race never redraws it
         handles = [
@@ -241,8 +243,6 @@ class RaceFigure(LiveFigure):
             row({"step size": "size", "slow weights": "slow"}.get(short, short), i.state[label])
         row("Δ", i.move)
         row("−Δ/g", i.rate)
-        rows.append("Δ = x_t − x_t−1; −Δ/g: the")
-        rows.append("lr each coordinate got")
         return "\n".join(rows)
 
 
