@@ -22,7 +22,9 @@ class RacePanel(Panel):
 
     Each racer's run is computed once per landscape for every multiple at once
     (``race.race_trace``, cached), so the iteration and multiple sliders only move artists;
-    ``warm=True`` computes the ticked racers on every landscape when the panel is made."""
+    ``warm=True`` computes, when the panel is made, the ticked racers on every landscape and
+    every racer on the first one (a few seconds); any other racer is computed the first time
+    it is ticked or inspected on a landscape (about 0.1 s for Rosenbrock's 3000 steps)."""
 
     def __init__(self, landscape="rosenbrock", racers=DEFAULT_RACERS, multiple=1.0,
                  inspect="Adam", t=None, warm=True):  # fmt: skip
@@ -35,9 +37,9 @@ class RacePanel(Panel):
                 )
         steps = LANDSCAPES[landscape].steps
         t = steps if t is None else t
-        if warm:
+        if warm:  # the ticked racers everywhere, and every racer on the first landscape
             for scape in LANDSCAPES:
-                for name in racers:
+                for name in RACERS if scape == landscape else racers:
                     if not (name == "LBFGS" and LANDSCAPES[scape].noise):
                         race_trace(name, scape)
         self._holding = False
