@@ -472,7 +472,7 @@ MULTIPLES = (0.1, 0.18, 0.32, 0.56, 1.0, 1.8, 3.2, 5.6, 10.0)
 """The multiples of the tuned lr that the race panel offers (log-spaced, 1 in the middle)."""
 
 
-@lru_cache(maxsize=160)  # every racer on every landscape: about 120 MB at most
+@lru_cache(maxsize=160)  # every racer on every landscape: under 100 MB
 def race_trace(name: str, landscape: str) -> Trace:
     """``trace`` of racer ``name`` at ``MULTIPLES`` × its tuned lr on ``landscape``, computed
     once per kernel (cached): what the race panel draws. L-BFGS is not on the noisy bowl."""
