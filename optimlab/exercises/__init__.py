@@ -24,6 +24,7 @@ from . import (
     nb06_stochastic,
     nb07_lr_schedules,
     nb08_newton,
+    nb09_race,
     nb10_network,
 )
 from ._core import Exercise, Result, Solution
@@ -42,6 +43,7 @@ EXERCISES = MappingProxyType(
             nb06_stochastic,
             nb07_lr_schedules,
             nb08_newton,
+            nb09_race,
             nb10_network,
         )
         for e in module.EXERCISES

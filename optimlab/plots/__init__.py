@@ -7,6 +7,7 @@ from .descent import DescentFigure, SweepFigure
 from .ema import SmoothingFigure, weights_figure
 from .figure import LiveFigure, new_figure, png
 from .momentum import MomentumFigure, landscape_figure
+from .race import RaceFigure
 from .schedules import ScheduleFigure, annealing_figure, range_test_figure, warmup_figure
 from .stochastic import StochasticFigure, noise_ball_figure
 from .training import TrainingFigure, boundaries_figure, curves_figure, directions_figure
@@ -30,6 +31,7 @@ __all__ = [
     "new_figure",
     "png",
     "weights_figure",
+    "RaceFigure",
     "ScheduleFigure",
     "annealing_figure",
     "range_test_figure",

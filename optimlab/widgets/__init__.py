@@ -17,6 +17,7 @@ from .descent import LearningRatePanel, SweepPanel
 from .ema import SmoothingPanel
 from .momentum import MomentumPanel, RollingPanel
 from .panel import Panel
+from .race import RacePanel
 from .schedules import SchedulePanel
 from .stochastic import StochasticPanel
 from .training import TrainingPanel
@@ -49,6 +50,7 @@ PANELS = (
     Registered("06", StochasticPanel, {"batch_size": 1, "lr": 0.1, "decay": "none", "seed": 0}),
     Registered("07", SchedulePanel, {"scheduler": "CosineAnnealingLR", "lr": 0.01}),
     Registered("08", CurvaturePanel, {"kappa": 100.0, "angle": 30.0, "iterations": 20}),
+    Registered("09", RacePanel, {"landscape": "rosenbrock", "multiple": 1.0, "inspect": "Adam"}),
     Registered(
         "10",
         TrainingPanel,
@@ -71,6 +73,7 @@ __all__ = [
     "SweepPanel",
     "CurvaturePanel",
     "TrainingPanel",
+    "RacePanel",
     "projector",
     "style",
     "StochasticPanel",

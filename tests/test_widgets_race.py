@@ -1,0 +1,98 @@
+"""Notebook 09's race panel, driven headless: what it draws is the race's numbers, the
+iteration slider follows the landscape's budget, and bad input names the valid values."""
+
+import numpy as np
+import pytest
+
+import optimlab as ol
+from optimlab import race as R
+from optimlab.problems import LANDSCAPES
+
+
+@pytest.fixture(scope="module")
+def panel():
+    with ol.widgets.RacePanel(landscape="himmelblau") as p:
+        yield p
+
+
+def test_the_default_race_is_the_lectures_five(panel):
+    assert panel.selected() == ("SGD", "SGDM", "Adagrad", "RMSprop", "Adam")
+    assert panel.controls["t"].value == panel.controls["t"].max == 500
+    visible = [n for n, line in panel.figure.paths.items() if line.get_visible()]
+    assert visible == list(panel.selected())
+
+
+def test_paths_and_losses_are_the_traces_up_to_t(panel):
+    panel.controls["multiple"].value = 3.2
+    panel.controls["t"].value = 40
+    tr = R.race_trace("Adam", "himmelblau")
+    j = R.MULTIPLES.index(3.2)
+    x, y = panel.figure.paths["Adam"].get_data()
+    np.testing.assert_array_equal(x, tr.x[:41, j, 0])
+    np.testing.assert_array_equal(y, tr.x[:41, j, 1])
+    gap = np.asarray(panel.figure.curves["Adam"].get_ydata())
+    want = tr.loss[:41, j] - LANDSCAPES["himmelblau"].f_min
+    np.testing.assert_array_equal(gap, np.where(want > 0, want, np.nan))
+    text = panel.figure.readout.get_text()
+    assert text.startswith("Adam, lr ") and "−Δ/g" in text
+    panel.controls["multiple"].value = 1.0
+    panel.controls["t"].value = 500
+
+
+def test_ticking_a_racer_and_lbfgs_on_the_noisy_bowl(panel):
+    panel.controls["racer LBFGS"].value = True
+    assert panel.figure.paths["LBFGS"].get_visible()
+    assert "t counts evaluations" in panel.figure.header.get_text()
+    panel.controls["landscape"].value = "noisy bowl"
+    assert not panel.figure.paths["LBFGS"].get_visible()
+    assert "LBFGS: no race here (noise)" in panel.figure.header.get_text()
+    panel.controls["inspect"].value = "LBFGS"
+    assert panel.figure.readout.get_text() == "LBFGS: no race here"
+    panel.controls["inspect"].value = "Adam"
+    panel.controls["racer LBFGS"].value = False
+    panel.controls["landscape"].value = "himmelblau"
+
+
+def test_the_iteration_slider_follows_the_budget(panel):
+    it, play = panel.controls["t"], panel.controls["play"]
+    panel.controls["landscape"].value = "rosenbrock"  # at the end: stays at the end
+    assert (it.max, it.value, play.max) == (3000, 3000, 3000) and play.step == 20
+    it.value = 150
+    panel.controls["landscape"].value = "saddle"  # 150 fits the saddle's 200
+    assert (it.max, it.value) == (200, 150)
+    panel.controls["landscape"].value = "himmelblau"
+    assert it.max == 500 and it.value == 150
+    it.value = 500
+
+
+def test_switching_landscapes_blits_once_prepared(panel, monkeypatch):
+    draws = []
+    monkeypatch.setattr(panel.fig.canvas, "draw", lambda *a: draws.append(1))
+    for name in LANDSCAPES:
+        panel.controls["landscape"].value = name
+    panel.controls["landscape"].value = "himmelblau"
+    assert draws == []  # every landscape's background was saved by prepare
+
+
+def test_no_racer_ticked(panel):
+    boxes = [panel.controls[f"racer {n}"] for n in R.RACERS]
+    before = [b.value for b in boxes]
+    for b in boxes:
+        b.value = False
+    assert "tick an optimizer to race" in panel.figure.header.get_text()
+    assert not any(line.get_visible() for line in panel.figure.paths.values())
+    for b, v in zip(boxes, before, strict=True):
+        b.value = v
+
+
+def test_bad_names_list_the_valid_ones():
+    with pytest.raises(ValueError, match="unknown landscape 'moon'; valid: 'rosenbrock'"):
+        ol.widgets.RacePanel(landscape="moon", warm=False)
+    with pytest.raises(ValueError, match="unknown optimizer 'Adamm'; valid: 'SGD'.*'LBFGS'"):
+        ol.widgets.RacePanel(racers=("SGD", "Adamm"), warm=False)
+    with pytest.raises(ValueError, match="multiple must be one of"):
+        R.race_view("beale", ["SGD"], multiple=0.5)
+    with pytest.raises(ValueError, match="t must be an integer from 0 to 2000, got 2001"):
+        R.race_view("beale", ["SGD"], t=2001)
+    view = R.race_view("noisy bowl", ["SGD", "LBFGS"], inspected="LBFGS")
+    assert view.names == ("SGD",) and view.left_out == ("LBFGS",) and view.inspection is None
