@@ -131,7 +131,7 @@ def _sgdm_search(answer) -> str:
     if np.isfinite(loss) and loss < TARGET_10_3:
         return (
             f"right: lr = {lr:g} brings the training loss to {loss:.3f} < {TARGET_10_3} in "
-            f"{EPOCHS_10_3} epochs. The window is narrow (about 0.02 to 0.2): too small stays "
+            f"{EPOCHS_10_3} epochs. The window is narrow (about 0.022 to 0.29): too small stays "
             "on the plateau of a nearly straight boundary, too large bounces."
         )
     if lr < 0.03:
