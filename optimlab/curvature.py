@@ -400,7 +400,8 @@ class Curvature:
     """The panel's result: the bowl (``kappa``, ``angle``), the start, which ``methods`` are
     on, how many ``iterations`` to show, every method's run (``runs``, ``max_iterations``
     steps, computed whether shown or not), their ``settings`` in words, the closed-form
-    ``rates`` per step, and the level sets ``levels`` (see ``ellipses``)."""
+    ``rates`` per step, and the level sets ``levels`` (see ``ellipses``; the last one passes
+    through the start, so that at κ = 1000 the start is not outside every drawn level)."""
 
     kappa: float
     angle: float
@@ -448,5 +449,11 @@ def curvature(
     }
     return Curvature(
         kappa, float(angle), tuple(float(v) for v in x0), tuple(methods), iterations, runs,
-        settings, rates, ellipses(p, kappa, angle, LEVEL_RADII),
+        settings, rates, ellipses(p, kappa, angle, level_radii(p, x0)),
     )  # fmt: skip
+
+
+def level_radii(problem: Problem, x0) -> np.ndarray:
+    """:data:`LEVEL_RADII` with the last level moved to the start's: ½r² = f(x0)."""
+    start = math.sqrt(2.0 * float(problem.f(np.asarray(x0, dtype=float))))
+    return np.append(LEVEL_RADII[:-1], start)

@@ -79,6 +79,7 @@ TYPICAL_MISTAKES = [
     ("06.3", 0.0, ["nothing moves"]),
     ("06.3", -0.01, ["Invalid learning rate: -0.01"]),
     ("06.3", 5.0, ["overflow", "much smaller"]),
+    ("06.3", 1.0, ["blow up", "much smaller"]),  # finite but far above the start: not a ball
     # 06.4 minibatch_gradient
     ("06.4", grad_sum, ["summed over the batch", "np.mean"]),
     ("06.4", grad_half, ["2r"]),

@@ -2,6 +2,8 @@
 noise ball, the epoch cost, the panel's lean SGD loop (ol.run's numbers bit for bit), the panel;
 and the sampling promises test_minibatch.py leaves out."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -376,6 +378,13 @@ def test_the_presets_set_the_batch_size_to_one_and_n(panel):
     np.testing.assert_array_equal(r.sgd.x[:, 0], r.sgd.x[:, 4])
     by_text["B = 1 (SGD)"].click()
     assert panel.controls["batch_size"].value == 1
+
+
+def test_the_title_writes_hundreds_as_plain_numbers(panel):
+    panel.controls["lr"].value = 0.001  # gradient descent has hardly moved: f − f* about 410
+    title = panel.figure.title.get_text()
+    assert "e+" not in title
+    assert re.search(r"full batch, 5 updates: 4\d\d$", title), title
 
 
 def test_a_diverging_lr_is_named_in_the_title(panel):

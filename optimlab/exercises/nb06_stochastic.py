@@ -164,6 +164,13 @@ def _two_epochs(answer) -> str:
     if not np.isfinite(got):
         raise Wrong(f"at lr = {lr:g} some runs overflow: single examples are steeper than the "
                     "average (curvature up to 8), much smaller.")  # fmt: skip
+    start_gap = float(FIT.f(np.asarray(START))) - float(FIT.f(np.asarray(FIT.minimum)))
+    if got > start_gap:
+        raise Wrong(
+            f"f − f* = {got:.3g} after 256 updates, more than at the start ({start_gap:.0f}): "
+            "the runs blow up. Single examples are steeper than the average (curvature up to 8), "
+            "so with B = 1 an lr above about 0.25 overshoots: much smaller."
+        )
     larger = _after_two_epochs(lr * 1.25) < got
     if larger:
         raise Wrong(

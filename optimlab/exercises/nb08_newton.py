@@ -218,6 +218,14 @@ def _uphill_newton(x, g, h, lr):
     return x + lr * np.linalg.solve(h, g[..., None])[..., 0]
 
 
+def _no_lr(x, g, h, lr):
+    return x - np.linalg.solve(h, g[..., None])[..., 0]
+
+
+def _gradient_step(x, g, h, lr):
+    return x - lr * g
+
+
 def _absolute(x, g, h, lr):
     lam, v = np.linalg.eigh(h)
     return x - lr * np.einsum("...ij,...j->...i", v, np.einsum("...ji,...j->...i", v, g) / abs(lam))
@@ -231,6 +239,12 @@ VARIANTS_08_4 = (
         "Newton's step uses the whole matrix: np.linalg.solve(H, g).",
     ),
     (_uphill_newton, "your step goes the wrong way: x − lr·H⁻¹g."),
+    (_no_lr, "you left out lr: the damped step is x − lr·H⁻¹g (lr = 0.5 takes half a step)."),
+    (
+        _gradient_step,
+        "that is gradient descent, x − lr·g; Newton's step divides by the curvature: "
+        "x − lr·H⁻¹g, with np.linalg.solve(H, g).",
+    ),
     (
         _absolute,
         "that is saddle-free Newton (|H|); plain Newton's method uses H itself, and on the "

@@ -131,7 +131,7 @@ def _sgdm_search(answer) -> str:
     if np.isfinite(loss) and loss < TARGET_10_3:
         return (
             f"right: lr = {lr:g} brings the training loss to {loss:.3f} < {TARGET_10_3} in "
-            f"{EPOCHS_10_3} epochs. The window is narrow (about 0.02 to 0.2): too small stays "
+            f"{EPOCHS_10_3} epochs. The window is narrow (about 0.022 to 0.29): too small stays "
             "on the plateau of a nearly straight boundary, too large bounces."
         )
     if lr < 0.03:
@@ -266,7 +266,8 @@ EXERCISES = (
             "gradient $g = (3, 4)$ on its first two steps. After each Adam step $p$ it "
             "estimates the SGD learning rate $\\gamma = p^\\top p/(-p^\\top g)$ and keeps an "
             "EMA $\\lambda$ of it; it switches when $\\lambda/(1-\\beta_2^t)$ equals $\\gamma$. "
-            "It switches at step 2. Which learning rate $\\Lambda$ does its SGD phase take? "
+            "It switches at step 2, with $\\Lambda = \\lambda/(1-\\beta_2^t)$: which $\\Lambda$? "
+            "(Its SGD phase then steps by $(1-\\beta_1)\\Lambda$ times a momentum buffer.) "
             "Three significant digits.\n\n`answer = ` a learning rate."
         ),
         checker=_switch_lr,

@@ -110,7 +110,9 @@ def _positive(y):
 def _fmt(v: float) -> str:
     if not np.isfinite(v):
         return "overflow"
-    return f"{v:.2g}" if abs(v) < 1e5 else f"{v:.1e}".replace("e+0", "e").replace("e+", "e")
+    if abs(v) >= 1e5:
+        return f"{v:.1e}".replace("e+0", "e").replace("e+", "e")
+    return f"{v:.0f}" if abs(v) >= 100 else f"{v:.2g}"  # 418, not 4.2e+02
 
 
 def _title(result, gd_points: int) -> str:

@@ -56,7 +56,10 @@ class CurvaturePanel(Panel):
         y_s = _narrow(value_slider("start y", STARTS, float(y0), fmt="{:.1f}"))
         toggles = {
             name: w.Checkbox(
-                value=name in methods, description=name, indent=False, layout={"width": "125px"}
+                value=name in methods,
+                description=name,
+                indent=False,  # at 125 px the browser cut "damped Newton" to "damped Newt…"
+                layout={"width": "155px" if len(name) > 10 else "120px"},
             )
             for name in METHODS
         }

@@ -75,7 +75,7 @@ class TrainingPanel(Panel):
                 options=[(n, n) for n in OPTIMIZERS],
                 value=optimizer,
                 description="optimizer",
-                style={"description_width": "110px", "button_width": "64px"},
+                style={"description_width": "72px", "button_width": "76px"},  # 64: "Ada…"
             ),
             "lr": value_slider("learning rate", log_values(*LR_RANGE, 10, (0.003, 0.03)), lr),
             "batch_size": value_slider("batch size", sizes, batch_size, "{:.0f}"),
