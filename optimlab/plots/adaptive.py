@@ -78,8 +78,8 @@ class StallFigure(LiveFigure):
         steps = "step" if result.length == 1 else "steps"
         self.title.set_text(
             f"burst: gradient {result.size:g} for {result.length} {steps}, then 1;  "
-            f"lr = {lr:g}, RMSProp alpha = {result.alpha:g} "
-            f"(memory 1/(1 − alpha) = {1 / (1 - result.alpha):.0f} steps)\n" + ";  ".join(notes)
+            f"lr = {lr:g}, alpha = {result.alpha:g} (memory 1/(1 − alpha) = "
+            f"{1 / (1 - result.alpha):.0f} steps)\n" + ";  ".join(notes)
         )
 
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import io
+import math
 
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .style import dpi
+from .style import BASE_DPI, dpi
 
 
 def new_figure(figsize: tuple[float, float], **adjust) -> plt.Figure:
@@ -52,12 +53,130 @@ class LiveFigure:
     first one, a resize, a change of screen resolution under ipympl) saves a fresh background.
     """
 
+    #: the narrowest figure, in design pixels (inches x BASE_DPI), whose texts still fit without
+    #: overlapping (tests/test_panels_layout.py checks every registered panel at this width and
+    #: at its design width); a figure that needs more room sets its own
+    min_width = 800
+
     def __init__(self, figsize, **adjust):
         self.fig = new_figure(figsize, **adjust)
         self._dynamic: list = []
         self._background = None
         self._saving = False
+        self._design = None  # the layout at the design width, saved by the first set_width
         self.fig.canvas.mpl_connect("draw_event", self._on_full_draw)
+
+    # -- width -------------------------------------------------------------------------------
+
+    def _px_per_inch(self) -> float:
+        """Screen (CSS) pixels per inch: the figure's dpi before ipympl's device-pixel ratio
+        (projector mode included)."""
+        return float(getattr(self.fig, "_original_dpi", self.fig.dpi))
+
+    @property
+    def scale(self) -> float:
+        return self._px_per_inch() / BASE_DPI
+
+    @property
+    def max_width(self) -> int:
+        """The design width in screen pixels: the figure does not grow beyond it."""
+        w = self._design["w"] if self._design else self.fig.get_figwidth()
+        return int(round(w * self._px_per_inch()))
+
+    @property
+    def min_width_px(self) -> int:
+        """The narrowest width in screen pixels (``min_width`` x the projector scale)."""
+        return min(int(math.ceil(self.min_width * self.scale)), self.max_width)
+
+    @property
+    def width(self) -> int:
+        """The current width in screen pixels."""
+        return int(round(self.fig.get_figwidth() * self._px_per_inch()))
+
+    def set_width(self, px) -> int:
+        """Make the figure ``px`` screen pixels wide (at most its design width), keeping its
+        height: margins, the strips reserved for legends and notes and the gaps between axes
+        keep their size, the axes take what is left. Returns the width now in force. The next
+        redraw is a full one (new background). A width below ``min_width_px`` is a ValueError."""
+        if isinstance(px, bool) or not isinstance(px, (int, float, np.integer, np.floating)):
+            raise TypeError(f"width must be a number of pixels, got {px!r}")
+        if not math.isfinite(px) or px < self.min_width_px:
+            raise ValueError(
+                f"width must be at least {self.min_width_px} px for {type(self).__name__}, "
+                f"got {px!r}"
+            )
+        px = min(int(px), self.max_width)
+        if px == self.width:
+            return px
+        self._save_design()
+        w_in = px / self._px_per_inch()
+        self._relayout(w_in)
+        self.fig.set_size_inches(w_in, self.fig.get_figheight(), forward=True)
+        self._background = None
+        return self.width
+
+    def fit(self, px) -> int | None:
+        """``set_width`` clamped to [min_width_px, max_width], for widths reported by the
+        browser; never raises (a bad report leaves the figure as it is). Returns the width
+        in force, or None if nothing was done."""
+        try:
+            px = float(px)
+            if not math.isfinite(px) or px <= 0:
+                return None
+            return self.set_width(max(px, self.min_width_px))
+        except Exception:  # noqa: BLE001  (a resize in the browser must never raise here)
+            import logging
+
+            logging.getLogger(__name__).exception("optimlab: could not fit the figure to %r", px)
+            return None
+
+    def _save_design(self):
+        if self._design is not None:
+            return
+        fig = self.fig
+        sp = fig.subplotpars
+        grids = {
+            ax.get_subplotspec().get_gridspec()
+            for ax in fig.axes
+            if ax.get_subplotspec() is not None
+        }
+        ncols = max((g.ncols for g in grids), default=1)
+        to_fig = fig.transFigure.inverted()
+        self._design = {
+            "w": fig.get_figwidth(),
+            "left": sp.left,
+            "right": sp.right,
+            "wspace": sp.wspace,
+            "ncols": ncols,
+            "texts": [(t, t.get_position()[0]) for t in fig.texts],
+            "legends": [
+                (leg, leg.get_bbox_to_anchor().transformed(to_fig).bounds) for leg in fig.legends
+            ],
+        }
+
+    def _relayout(self, w_in: float) -> None:
+        d = self._design
+        k = d["w"] / w_in  # > 1 when narrower than designed
+
+        def fixed(x):
+            """A figure-fraction x keeping its distance in inches from its nearer edge."""
+            if abs(x - 0.5) < 1e-9:
+                return x
+            return x * k if x < 0.5 else 1 - (1 - x) * k
+
+        left, right = d["left"] * k, 1 - (1 - d["right"]) * k
+        wspace = d["wspace"]
+        n = d["ncols"]
+        if n > 1:  # the gaps between axes keep their width in inches
+            axw0 = d["w"] * (d["right"] - d["left"]) / (n + (n - 1) * d["wspace"])
+            gap = d["wspace"] * axw0
+            axw = (w_in * (right - left) - (n - 1) * gap) / n
+            wspace = gap / axw
+        self.fig.subplots_adjust(left=left, right=right, wspace=wspace)
+        for text, x in d["texts"]:
+            text.set_x(fixed(x))
+        for leg, (x, y, bw, bh) in d["legends"]:
+            leg.set_bbox_to_anchor((fixed(x), y, bw * k, bh), transform=self.fig.transFigure)
 
     def dynamic(self, *artists):
         """Mark ``artists`` as redrawn on every update; returns the first."""
