@@ -10,7 +10,6 @@ import ipywidgets as w
 
 from .column import ColumnWidth
 
-
 FIT_MARGIN_PX = 4  # room left between the figure and the column's right edge
 
 
