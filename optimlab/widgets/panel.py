@@ -10,7 +10,7 @@ import ipywidgets as w
 
 from .column import ColumnWidth
 
-FIT_MARGIN_PX = 4  # room left between the figure and the column's right edge
+FIT_MARGIN_PX = 10  # ipympl's margins around the canvas (2 x 2 px + 2 x 2 px), and 2 px to spare
 
 
 class Panel:
