@@ -7,6 +7,7 @@ import math
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.axes import Axes
 
 from .style import BASE_DPI, dpi
 
@@ -64,6 +65,8 @@ class LiveFigure:
         self._background = None
         self._saving = False
         self._design = None  # the layout at the design width, saved by the first set_width
+        self._frames: dict = {}  # dynamic axes -> (key, image of its frame, its box)
+        self._cache_frames = True
         self.fig.canvas.mpl_connect("draw_event", self._on_full_draw)
 
     # -- width -------------------------------------------------------------------------------
@@ -190,15 +193,73 @@ class LiveFigure:
             return
         canvas = self.fig.canvas
         self._background = canvas.copy_from_bbox(self.fig.bbox)
+        self._frames.clear()  # the size or the resolution may have changed
         self._draw_dynamic()
 
     def _draw_dynamic(self):
+        frames = self._frames_for_dynamic_axes()
+        renderer = self.fig.canvas.get_renderer() if frames else None
         for a in self._dynamic:
-            self.fig.draw_artist(a)
+            frame = frames.get(a)
+            if frame is None:
+                self.fig.draw_artist(a)
+            else:  # its frame as it was, then what is drawn on it, in z-order
+                self.fig.canvas.restore_region(frame[1])
+                for child in sorted(_over_frame(a), key=lambda c: c.get_zorder()):
+                    child.draw(renderer)
         # drawing them marks their axes, hence the figure, as changed; what is on the canvas
         # is current, so say so: otherwise pyplot draws all "stale" figures after every
         # message from the browser, and each of those draws would stale the figure again
         self.fig.stale = False
+
+    def _frames_for_dynamic_axes(self) -> dict:
+        """For each dynamic axes, an image of its frame (background, grid, ticks, tick labels,
+        axis labels, titles) at its current limits, ticks and labels: drawn once and kept
+        while those stay the same, so an update that moves only the data does not draw the
+        frame's texts again (most of an axes' drawing time). {} when there is nothing to keep
+        (no dynamic axes, or the frames of two of them overlap)."""
+        axes = [a for a in self._dynamic if isinstance(a, Axes)]
+        if not axes or not self._cache_frames:
+            return {}
+        canvas = self.fig.canvas
+        keys = {ax: self._frame_key(ax) for ax in axes}
+        stale = [ax for ax in axes if self._frames.get(ax, (None,))[0] != keys[ax]]
+        if stale:
+            renderer = canvas.get_renderer()
+            for ax in stale:
+                children = [c for c in _over_frame(ax) if c.get_visible()]
+                for c in children:
+                    c.set_visible(False)
+                try:
+                    self.fig.draw_artist(ax)
+                finally:
+                    for c in children:
+                        c.set_visible(True)
+                box = ax.get_tightbbox(renderer, bbox_extra_artists=[]).padded(2)
+                self._frames[ax] = (keys[ax], canvas.copy_from_bbox(box), box)
+            canvas.restore_region(self._background)  # the frames were drawn on it
+            boxes = [self._frames[ax][2] for ax in axes]
+            if any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :]):
+                self._cache_frames = False  # restoring one would cover part of another
+                self._frames.clear()
+                return {}
+        return {ax: self._frames[ax] for ax in axes}
+
+    def _frame_key(self, ax):
+        """What an axes' frame image depends on."""
+        return (
+            ax.get_xlim(),
+            ax.get_ylim(),
+            ax.get_xscale(),
+            ax.get_yscale(),
+            tuple(ax.get_xticks()),
+            tuple(ax.get_yticks()),
+            ax.get_xlabel(),
+            ax.get_ylabel(),
+            tuple(t.get_text() for t in (ax.title, ax._left_title, ax._right_title)),
+            ax.get_position().bounds,
+            self.fig.bbox.bounds,
+        )
 
     def close(self) -> None:
         """Release the canvas (under ipympl, close its widget) and forget the artists."""
@@ -207,6 +268,7 @@ class LiveFigure:
             canvas.close()
         plt.close(self.fig)  # in case it was registered with pyplot after all
         self._dynamic.clear()
+        self._frames.clear()
         self._background = None
 
     def forget(self, artist) -> None:
@@ -239,6 +301,14 @@ class LiveFigure:
             self._saving = False
             self._background = None  # savefig drew over the canvas: start afresh
         return buf.getvalue()
+
+
+def _over_frame(ax) -> list:
+    """What an axes draws besides its frame: the data, notes and legends (and its spines,
+    which sit above the data)."""
+    frame = {id(a) for a in (ax.patch, ax.xaxis, ax.yaxis, ax.title, ax._left_title,
+                             ax._right_title)}  # fmt: skip
+    return [c for c in ax.get_children() if id(c) not in frame]
 
 
 def finite_range(*arrays, floor=None):

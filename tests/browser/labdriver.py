@@ -200,6 +200,11 @@ class LabPage:
         self.file_browser(setting.file_browser)
         settle(page)
 
+    def css_viewport(self) -> tuple[int, float]:
+        """The page's width in CSS pixels and its device-pixel ratio."""
+        width, ratio = self.page.evaluate("() => [window.innerWidth, window.devicePixelRatio]")
+        return width, ratio
+
     def panel_geometry(self) -> list[dict]:
         """For each panel: its box, its canvas's box, the column's right edge, the elements
         inside it that scroll sideways, and whether its canvas shows anything but white."""
@@ -257,7 +262,7 @@ def settle(page, timeout: float = 15.0) -> None:
         now = page.evaluate(js)
         if now != last:
             last, stable_since = now, time.monotonic()
-        elif time.monotonic() - stable_since > 1.2:
+        elif time.monotonic() - stable_since > 0.8:
             return
         time.sleep(0.2)
 

@@ -7,6 +7,7 @@ figure's pixels within 2 seconds. Marked ``browser``: ``pytest -m browser`` runs
 """
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -20,6 +21,8 @@ ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 ARTIFACTS = ROOT / "browser-artifacts"
+# OPTIMLAB_SCREENSHOTS=dir: save a screenshot of every panel at every screen setting there
+SHOTS = Path(os.environ["OPTIMLAB_SCREENSHOTS"]) if os.environ.get("OPTIMLAB_SCREENSHOTS") else None
 
 
 def panel_count(path: Path) -> int:
@@ -56,6 +59,7 @@ def test_notebook_runs_and_its_panels_fit_every_screen(path, lab, screenshot_on_
     for screen in SCREENS:
         nb.screen(screen)
         where = f"{path.name} at {screen.name}"
+        assert nb.css_viewport() == (round(screen.width / screen.zoom), screen.zoom), where
         for i, g in enumerate(nb.panel_geometry()):
             assert g["scrolls"] == [], f"{where}: panel {i} scrolls sideways: {g['scrolls']}"
             assert g["cut"] == [], f"{where}: panel {i} is cut off at {g['right']}: {g['cut']}"
@@ -64,6 +68,13 @@ def test_notebook_runs_and_its_panels_fit_every_screen(path, lab, screenshot_on_
             assert width > 300 and height > 200, f"{where}: panel {i} figure is {g['canvas']}"
             assert g["ink"] > 0.005, f"{where}: panel {i}'s canvas is blank"
             panel = panels.nth(i)
+            if SHOTS:  # for a person to look at: the panel, and the window around it
+                SHOTS.mkdir(parents=True, exist_ok=True)
+                stem = f"{path.stem}-panel{i}-{screen.name.replace(' ', '').replace('%', '')}"
+                panel.scroll_into_view_if_needed()
+                panel.screenshot(path=str(SHOTS / f"{stem}.png"))
+                page.screenshot(path=str(SHOTS / f"{stem}-window.png"))
+                nb.screen(screen)  # a screenshot resets the emulated zoom
             seconds = nb.press_slider(panel, "ArrowRight")
             if seconds is None:  # the slider may sit at its maximum
                 seconds = nb.press_slider(panel, "ArrowLeft")
@@ -97,27 +108,25 @@ def test_voila_shows_a_live_panel(lab, tmp_path):
         assert seconds is not None, "Voila: the canvas did not change within 2 s of a key press"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_static_html_shows_an_image_for_every_panel(path, lab, tmp_path, screenshot_on_failure):
-    """A reader without a kernel (an HTML export, GitHub) sees each panel's stored figure."""
-    _, _, page = lab
-    screenshot_on_failure.append(f"{path.stem}.html")
+@pytest.fixture(scope="module")
+def html_exports(tmp_path_factory):
+    """Every notebook exported to static HTML, in one nbconvert run (one start-up, not ten)."""
+    out = tmp_path_factory.mktemp("html")
     subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "jupyter",
-            "nbconvert",
-            "--to",
-            "html",
-            "--output-dir",
-            str(tmp_path),
-            str(path),
-        ],
+        [sys.executable, "-m", "jupyter", "nbconvert", "--to", "html", "--output-dir", str(out)]
+        + [str(p) for p in NOTEBOOKS],
         check=True,
         capture_output=True,
     )
-    page.goto((tmp_path / f"{path.stem}.html").as_uri())
+    return out
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_static_html_shows_an_image_for_every_panel(path, lab, html_exports, screenshot_on_failure):
+    """A reader without a kernel (an HTML export, GitHub) sees each panel's stored figure."""
+    _, _, page = lab
+    screenshot_on_failure.append(f"{path.stem}.html")
+    page.goto((html_exports / f"{path.stem}.html").as_uri())
     page.wait_for_load_state("load")
     sizes = page.evaluate(
         """() => [...document.querySelectorAll('.jp-CodeCell')]
