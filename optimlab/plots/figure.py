@@ -67,6 +67,7 @@ class LiveFigure:
         self._design = None  # the layout at the design width, saved by the first set_width
         self._frames: dict = {}  # dynamic axes -> (key, image of its frame, its box)
         self._cache_frames = True
+        self._misses: dict = {}  # dynamic axes -> updates in a row that changed its frame
         self.fig.canvas.mpl_connect("draw_event", self._on_full_draw)
 
     # -- width -------------------------------------------------------------------------------
@@ -218,12 +219,17 @@ class LiveFigure:
         while those stay the same, so an update that moves only the data does not draw the
         frame's texts again (most of an axes' drawing time). {} when there is nothing to keep
         (no dynamic axes, or the frames of two of them overlap)."""
-        axes = [a for a in self._dynamic if isinstance(a, Axes)]
+        # an axes whose frame changed on two updates in a row (its limits follow the data)
+        # is drawn whole: keeping its frame would only cost time
+        axes = [a for a in self._dynamic if isinstance(a, Axes) and self._misses.get(a, 0) < 2]
         if not axes or not self._cache_frames:
             return {}
         canvas = self.fig.canvas
         keys = {ax: self._frame_key(ax) for ax in axes}
         stale = [ax for ax in axes if self._frames.get(ax, (None,))[0] != keys[ax]]
+        for ax in axes:
+            had = ax in self._frames
+            self._misses[ax] = (self._misses.get(ax, 0) + 1) if (had and ax in stale) else 0
         if stale:
             renderer = canvas.get_renderer()
             for ax in stale:
