@@ -109,3 +109,22 @@ def test_every_panel_takes_any_width_between_its_limits(registered):
         for px in (hi, lo, (lo + hi) // 2, hi):
             assert panel.set_width(px) == px
             assert panel.fig.canvas.get_width_height()[0] == px
+
+
+def test_a_preset_setting_several_controls_redraws_once():
+    with ol.widgets.StallPanel() as panel:
+        calls = []
+        show = panel.figure.show
+        panel.figure.show = lambda result: (calls.append(result), show(result))
+        button = next(
+            b
+            for row in panel.widget.children
+            for b in getattr(row, "children", ())
+            if getattr(b, "description", "") == "alpha 0.9"
+        )
+        panel.controls["size"].value = 100.0
+        panel.controls["length"].value = 10
+        calls.clear()
+        button.click()  # sets size, length and alpha
+        assert len(calls) == 1
+        assert (calls[0].alpha, calls[0].size, calls[0].length) == (0.9, 10.0, 50)

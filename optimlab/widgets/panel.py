@@ -9,6 +9,7 @@ import weakref
 import ipywidgets as w
 
 from .column import ColumnWidth
+from .controls import defer
 
 FIT_MARGIN_PX = 10  # ipympl's margins around the canvas (2 x 2 px + 2 x 2 px), and 2 px to spare
 
@@ -76,6 +77,8 @@ class Panel:
         return self.controls[name].value
 
     def update(self, change=None) -> None:
+        if change is not None and defer(self.update):  # a preset: once, after all its controls
+            return
         self.figure.show(self.compute())
         self.figure.redraw()
 

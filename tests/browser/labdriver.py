@@ -6,6 +6,7 @@ browsers here, so it drives the system Chromium through ``executable_path``.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import json
 import os
@@ -199,6 +200,21 @@ class LabPage:
             cdp.detach()
         self.file_browser(setting.file_browser)
         settle(page)
+
+    def capture(self, path, element=None) -> None:
+        """A screenshot of the page (or of ``element``) as it is, through the DevTools
+        protocol: Playwright's own screenshot would undo the emulated zoom."""
+        cdp = self.page.context.new_cdp_session(self.page)
+        try:
+            params = {"format": "png"}
+            if element is not None:
+                box = element.bounding_box()
+                params["clip"] = {**box, "scale": 1}
+                params["captureBeyondViewport"] = True
+            data = cdp.send("Page.captureScreenshot", params)["data"]
+        finally:
+            cdp.detach()
+        Path(path).write_bytes(base64.b64decode(data))
 
     def css_viewport(self) -> tuple[int, float]:
         """The page's width in CSS pixels and its device-pixel ratio."""

@@ -72,9 +72,8 @@ def test_notebook_runs_and_its_panels_fit_every_screen(path, lab, screenshot_on_
                 SHOTS.mkdir(parents=True, exist_ok=True)
                 stem = f"{path.stem}-panel{i}-{screen.name.replace(' ', '').replace('%', '')}"
                 panel.scroll_into_view_if_needed()
-                panel.screenshot(path=str(SHOTS / f"{stem}.png"))
-                page.screenshot(path=str(SHOTS / f"{stem}-window.png"))
-                nb.screen(screen)  # a screenshot resets the emulated zoom
+                nb.capture(SHOTS / f"{stem}.png", panel)
+                nb.capture(SHOTS / f"{stem}-window.png")
             seconds = nb.press_slider(panel, "ArrowRight")
             if seconds is None:  # the slider may sit at its maximum
                 seconds = nb.press_slider(panel, "ArrowLeft")
