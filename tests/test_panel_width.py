@@ -128,3 +128,22 @@ def test_a_preset_setting_several_controls_redraws_once():
         button.click()  # sets size, length and alpha
         assert len(calls) == 1
         assert (calls[0].alpha, calls[0].size, calls[0].length) == (0.9, 10.0, 50)
+
+
+def test_ipympl_frames_are_drawn_over_the_last_one():
+    """The browser must never clear the canvas for an opaque figure (see _draw_frames_over)."""
+    from types import SimpleNamespace
+
+    import matplotlib.pyplot as plt
+
+    from optimlab.plots.figure import _draw_frames_over
+
+    fig = plt.figure()
+    modes = []
+    canvas = SimpleNamespace(figure=fig, set_image_mode=modes.append)
+    _draw_frames_over(canvas)
+    canvas.set_image_mode("full")
+    fig.patch.set_alpha(0.5)  # a see-through figure needs clearing
+    canvas.set_image_mode("full")
+    plt.close(fig)
+    assert modes == ["diff", "full"]

@@ -36,12 +36,33 @@ def new_figure(figsize: tuple[float, float], **adjust) -> plt.Figure:
         # synced ``_data_url``; the browser then loads it as a URL, the image is broken, and the
         # canvas stays 0 x 0 px. Panels keep their own static PNG, so switch that sync off.
         canvas.syncing_data_url = False
+    if hasattr(canvas, "set_image_mode") and hasattr(canvas, "_image_mode"):
+        _draw_frames_over(canvas)
     # pyplot redraws a figure whenever one of its artists changes (interactive mode). Panels
     # redraw explicitly (LiveFigure.redraw), and an automatic full draw on top of that would
     # undo the blitting, or loop: drawing the changing artists marks their axes changed again.
     fig.stale_callback = None
     fig.subplots_adjust(**adjust)
     return fig
+
+
+def _draw_frames_over(canvas) -> None:
+    """Under ipympl, have the browser draw every frame over the last one, never clearing first.
+
+    ipympl tells the browser whether a frame is whole ("full": clear, then draw) or only the
+    changed pixels ("diff": draw over) through a synced trait, and sends the frame itself as a
+    message; the browser may apply the trait after drawing the frame. A first diff frame after
+    a full one (the first key press after a resize) was then drawn on a cleared canvas, which
+    stayed blank but for the changed pixels. An opaque figure's full frame covers every pixel,
+    so drawing it over the last one is the same picture: keep the browser in "diff" mode.
+    """
+    set_mode = canvas.set_image_mode
+
+    def set_image_mode(mode):
+        opaque = canvas.figure.patch.get_alpha() in (None, 1.0)
+        set_mode("diff" if opaque else mode)
+
+    canvas.set_image_mode = set_image_mode
 
 
 class LiveFigure:

@@ -181,50 +181,57 @@ class LabPage:
         """Put the page in ``setting``: window size, zoom and sidebar; waits until the panels
         have taken their new width (the kernel redraws them)."""
         page = self.page
-        cdp = page.context.new_cdp_session(page)
-        try:
-            if setting.zoom == 1:
-                cdp.send("Emulation.clearDeviceMetricsOverride")
-                page.set_viewport_size({"width": setting.width, "height": setting.height})
-            else:  # browser zoom: fewer CSS pixels, each drawn with more device pixels
-                cdp.send(
-                    "Emulation.setDeviceMetricsOverride",
-                    {
-                        "width": round(setting.width / setting.zoom),
-                        "height": round(setting.height / setting.zoom),
-                        "deviceScaleFactor": setting.zoom,
-                        "mobile": False,
-                    },
-                )
-        finally:
-            cdp.detach()
+        cdp = self.cdp()
+        if setting.zoom == 1:
+            cdp.send("Emulation.clearDeviceMetricsOverride")
+            page.set_viewport_size({"width": setting.width, "height": setting.height})
+        else:  # browser zoom: fewer CSS pixels, each drawn with more device pixels
+            cdp.send(
+                "Emulation.setDeviceMetricsOverride",
+                {
+                    "width": round(setting.width / setting.zoom),
+                    "height": round(setting.height / setting.zoom),
+                    "deviceScaleFactor": setting.zoom,
+                    "mobile": False,
+                },
+            )
         self.file_browser(setting.file_browser)
         settle(page)
 
     def capture(self, path, element=None) -> None:
         """A screenshot of the page (or of ``element``) as it is, through the DevTools
         protocol: Playwright's own screenshot would undo the emulated zoom."""
-        cdp = self.page.context.new_cdp_session(self.page)
-        try:
-            params = {"format": "png"}
-            if element is not None:
-                box = element.bounding_box()
-                params["clip"] = {**box, "scale": 1}
-                params["captureBeyondViewport"] = True
-            data = cdp.send("Page.captureScreenshot", params)["data"]
-        finally:
-            cdp.detach()
+        params = {"format": "png"}
+        if element is not None:
+            box = element.bounding_box()
+            params["clip"] = {**box, "scale": 1}
+            params["captureBeyondViewport"] = True
+        data = self.cdp().send("Page.captureScreenshot", params)["data"]
         Path(path).write_bytes(base64.b64decode(data))
+
+    def cdp(self):
+        """The page's DevTools session, kept open: closing it would undo its emulation."""
+        session = getattr(self.page, "_optimlab_cdp", None)
+        if session is None:
+            session = self.page.context.new_cdp_session(self.page)
+            self.page._optimlab_cdp = session
+        return session
 
     def css_viewport(self) -> tuple[int, float]:
         """The page's width in CSS pixels and its device-pixel ratio."""
         width, ratio = self.page.evaluate("() => [window.innerWidth, window.devicePixelRatio]")
         return width, ratio
 
-    def panel_geometry(self) -> list[dict]:
+    def panel_geometry(self, wait: float = 5.0) -> list[dict]:
         """For each panel: its box, its canvas's box, the column's right edge, the elements
-        inside it that scroll sideways, and whether its canvas shows anything but white."""
-        return self.page.evaluate(PANEL_GEOMETRY)
+        inside it that scroll sideways, and how much of its canvas is not white (``ink``),
+        waiting up to ``wait`` seconds for every canvas to show its frame."""
+        deadline = time.monotonic() + wait
+        while True:
+            found = self.page.evaluate(PANEL_GEOMETRY)
+            if all(g["ink"] > 0.005 for g in found) or time.monotonic() > deadline:
+                return found
+            time.sleep(0.25)
 
 
 class Screen(NamedTuple):
