@@ -6,6 +6,7 @@ figure's pixels within 2 seconds. Marked ``browser``: ``pytest -m browser`` runs
 ``pytest -m "not browser"`` leaves them out.
 """
 
+import base64
 import json
 import os
 import shutil
@@ -41,7 +42,7 @@ def test_notebook_runs_and_its_panels_fit_every_screen(path, lab, screenshot_on_
     sidebar): every panel fits its column (no sideways scrollbar, nothing cut off), is at most
     600 px tall with its controls, shows a drawn canvas, and a key press on its main slider
     changes the canvas within 2 s."""
-    from .labdriver import SCREENS, LabPage
+    from .labdriver import CANVAS, SCREENS, LabPage
 
     base, token, page = lab
     screenshot_on_failure.append(path.name)
@@ -66,7 +67,13 @@ def test_notebook_runs_and_its_panels_fit_every_screen(path, lab, screenshot_on_
             assert g["height"] <= 600, f"{where}: panel {i} is {g['height']} px tall"
             left, right, width, height = g["canvas"]
             assert width > 300 and height > 200, f"{where}: panel {i} figure is {g['canvas']}"
-            assert g["ink"] > 0.005, f"{where}: panel {i}'s canvas is blank"
+            if g["ink"] <= 0.005:  # keep what the canvas shows, to look at
+                ARTIFACTS.mkdir(exist_ok=True)
+                url = panels.nth(i).locator(CANVAS).evaluate("c => c.toDataURL()")
+                (ARTIFACTS / f"{path.stem}-canvas{i}.png").write_bytes(
+                    base64.b64decode(url.split(",")[1])
+                )
+            assert g["ink"] > 0.005, f"{where}: panel {i}'s canvas is blank: {g}"
             panel = panels.nth(i)
             if SHOTS:  # for a person to look at: the panel, and the window around it
                 SHOTS.mkdir(parents=True, exist_ok=True)
