@@ -134,11 +134,23 @@ class LiveFigure:
         if px == self.width:
             return px
         self._save_design()
+        self._send_whole_frame()
         w_in = px / self._px_per_inch()
         self._relayout(w_in)
         self.fig.set_size_inches(w_in, self.fig.get_figheight(), forward=True)
         self._background = None
         return self.width
+
+    def _send_whole_frame(self) -> None:
+        """Under ipympl, send the browser the whole current picture (not the changed pixels)
+        before a resize: on a resize the browser clears its canvas and redraws the last frame
+        it received, and if that was a diff, the canvas showed only its changed pixels."""
+        canvas = self.fig.canvas
+        manager = getattr(canvas, "manager", None)
+        if hasattr(canvas, "_force_full") and manager is not None and self._background:
+            canvas._force_full = True
+            canvas._png_is_old = True
+            manager.refresh_all()
 
     def fit(self, px) -> int | None:
         """``set_width`` clamped to [min_width_px, max_width], for widths reported by the
