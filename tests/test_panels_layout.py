@@ -8,9 +8,13 @@ from panel_driver import PANELS, data_under_notes, full_draw, panel_ids, states,
 import optimlab as ol
 
 
+@pytest.mark.parametrize("width", ["max", "min"])
 @pytest.mark.parametrize("registered", PANELS, ids=panel_ids)
-def test_no_text_overlaps_or_leaves_the_figure(registered):
+def test_no_text_overlaps_or_leaves_the_figure(registered, width):
+    """At the design width (the widest a panel gets) and at the narrowest it accepts."""
     with registered.make() as panel:
+        if width == "min":
+            assert panel.set_width(panel.figure.min_width_px) == panel.figure.min_width_px
         problems = []
         for state in states(panel, k=3):
             problems += [f"{state}: {p}" for p in text_problems(panel.figure)]

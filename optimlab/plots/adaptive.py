@@ -65,9 +65,11 @@ class StallFigure(LiveFigure):
             dashed.set_data(t, np.abs(np.diff(result.references[name])) / lr)
             self.paths[name].set_data(np.arange(self.steps + 1), result.runs[name])
         lo = min(float(np.min(x)) for x in result.runs.values())
-        span = -lo or 1.0
+        # the depth rounded up to 1, 1.5, 2, 3, 5 or 7 x a power of ten: most slider moves
+        # keep the limits, so the axes' frame is reused (LiveFigure) instead of redrawn
+        span = _nice_ceil(1.05 * (-lo or 1.0))
         self.ax_x.set_xlim(0, self.steps)
-        self.ax_x.set_ylim(lo - 0.05 * span, 0.05 * span + 0.3 * span)  # top: the legend
+        self.ax_x.set_ylim(-span, 0.3 * span)  # top: the legend
         self.burst.set_x(0.5)
         self.burst.set_width(result.length)
         notes = [
@@ -78,9 +80,15 @@ class StallFigure(LiveFigure):
         steps = "step" if result.length == 1 else "steps"
         self.title.set_text(
             f"burst: gradient {result.size:g} for {result.length} {steps}, then 1;  "
-            f"lr = {lr:g}, RMSProp alpha = {result.alpha:g} "
-            f"(memory 1/(1 − alpha) = {1 / (1 - result.alpha):.0f} steps)\n" + ";  ".join(notes)
+            f"lr = {lr:g}, alpha = {result.alpha:g} (memory 1/(1 − alpha) = "
+            f"{1 / (1 - result.alpha):.0f} steps)\n" + ";  ".join(notes)
         )
+
+
+def _nice_ceil(v: float) -> float:
+    """The smallest of 1, 1.5, 2, 3, 5, 7 x 10^k that is at least ``v`` (> 0)."""
+    k = 10.0 ** np.floor(np.log10(v))
+    return next(m * k for m in (1, 1.5, 2, 3, 5, 7, 10) if m * k >= v * (1 - 1e-12))
 
 
 def fit_figure(

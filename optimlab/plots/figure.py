@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import io
+import math
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.axes import Axes
 
-from .style import dpi
+from .style import BASE_DPI, dpi
 
 
 def new_figure(figsize: tuple[float, float], **adjust) -> plt.Figure:
@@ -34,12 +36,33 @@ def new_figure(figsize: tuple[float, float], **adjust) -> plt.Figure:
         # synced ``_data_url``; the browser then loads it as a URL, the image is broken, and the
         # canvas stays 0 x 0 px. Panels keep their own static PNG, so switch that sync off.
         canvas.syncing_data_url = False
+    if hasattr(canvas, "set_image_mode") and hasattr(canvas, "_image_mode"):
+        _draw_frames_over(canvas)
     # pyplot redraws a figure whenever one of its artists changes (interactive mode). Panels
     # redraw explicitly (LiveFigure.redraw), and an automatic full draw on top of that would
     # undo the blitting, or loop: drawing the changing artists marks their axes changed again.
     fig.stale_callback = None
     fig.subplots_adjust(**adjust)
     return fig
+
+
+def _draw_frames_over(canvas) -> None:
+    """Under ipympl, have the browser draw every frame over the last one, never clearing first.
+
+    ipympl tells the browser whether a frame is whole ("full": clear, then draw) or only the
+    changed pixels ("diff": draw over) through a synced trait, and sends the frame itself as a
+    message; the browser may apply the trait after drawing the frame. A first diff frame after
+    a full one (the first key press after a resize) was then drawn on a cleared canvas, which
+    stayed blank but for the changed pixels. An opaque figure's full frame covers every pixel,
+    so drawing it over the last one is the same picture: keep the browser in "diff" mode.
+    """
+    set_mode = canvas.set_image_mode
+
+    def set_image_mode(mode):
+        opaque = canvas.figure.patch.get_alpha() in (None, 1.0)
+        set_mode("diff" if opaque else mode)
+
+    canvas.set_image_mode = set_image_mode
 
 
 class LiveFigure:
@@ -52,12 +75,145 @@ class LiveFigure:
     first one, a resize, a change of screen resolution under ipympl) saves a fresh background.
     """
 
+    #: the narrowest figure, in design pixels (inches x BASE_DPI), whose texts still fit without
+    #: overlapping (tests/test_panels_layout.py checks every registered panel at this width and
+    #: at its design width); a figure that needs more room sets its own
+    min_width = 800
+
     def __init__(self, figsize, **adjust):
         self.fig = new_figure(figsize, **adjust)
         self._dynamic: list = []
         self._background = None
         self._saving = False
+        self._design = None  # the layout at the design width, saved by the first set_width
+        self._frames: dict = {}  # dynamic axes -> (key, image of its frame, its box)
+        self._cache_frames = True
+        self._misses: dict = {}  # dynamic axes -> updates in a row that changed its frame
         self.fig.canvas.mpl_connect("draw_event", self._on_full_draw)
+
+    # -- width -------------------------------------------------------------------------------
+
+    def _px_per_inch(self) -> float:
+        """Screen (CSS) pixels per inch: the figure's dpi before ipympl's device-pixel ratio
+        (projector mode included)."""
+        return float(getattr(self.fig, "_original_dpi", self.fig.dpi))
+
+    @property
+    def scale(self) -> float:
+        return self._px_per_inch() / BASE_DPI
+
+    @property
+    def max_width(self) -> int:
+        """The design width in screen pixels: the figure does not grow beyond it."""
+        w = self._design["w"] if self._design else self.fig.get_figwidth()
+        return int(round(w * self._px_per_inch()))
+
+    @property
+    def min_width_px(self) -> int:
+        """The narrowest width in screen pixels (``min_width`` x the projector scale)."""
+        return min(int(math.ceil(self.min_width * self.scale)), self.max_width)
+
+    @property
+    def width(self) -> int:
+        """The current width in screen pixels."""
+        return int(round(self.fig.get_figwidth() * self._px_per_inch()))
+
+    def set_width(self, px) -> int:
+        """Make the figure ``px`` screen pixels wide (at most its design width), keeping its
+        height: margins, the strips reserved for legends and notes and the gaps between axes
+        keep their size, the axes take what is left. Returns the width now in force. The next
+        redraw is a full one (new background). A width below ``min_width_px`` is a ValueError."""
+        if isinstance(px, bool) or not isinstance(px, (int, float, np.integer, np.floating)):
+            raise TypeError(f"width must be a number of pixels, got {px!r}")
+        if not math.isfinite(px) or px < self.min_width_px:
+            raise ValueError(
+                f"width must be at least {self.min_width_px} px for {type(self).__name__}, "
+                f"got {px!r}"
+            )
+        px = min(int(px), self.max_width)
+        if px == self.width:
+            return px
+        self._save_design()
+        self._send_whole_frame()
+        w_in = px / self._px_per_inch()
+        self._relayout(w_in)
+        self.fig.set_size_inches(w_in, self.fig.get_figheight(), forward=True)
+        self._background = None
+        return self.width
+
+    def _send_whole_frame(self) -> None:
+        """Under ipympl, send the browser the whole current picture (not the changed pixels)
+        before a resize: on a resize the browser clears its canvas and redraws the last frame
+        it received, and if that was a diff, the canvas showed only its changed pixels."""
+        canvas = self.fig.canvas
+        manager = getattr(canvas, "manager", None)
+        if hasattr(canvas, "_force_full") and manager is not None and self._background:
+            canvas._force_full = True
+            canvas._png_is_old = True
+            manager.refresh_all()
+
+    def fit(self, px) -> int | None:
+        """``set_width`` clamped to [min_width_px, max_width], for widths reported by the
+        browser; never raises (a bad report leaves the figure as it is). Returns the width
+        in force, or None if nothing was done."""
+        try:
+            px = float(px)
+            if not math.isfinite(px) or px <= 0:
+                return None
+            return self.set_width(max(px, self.min_width_px))
+        except Exception:  # noqa: BLE001  (a resize in the browser must never raise here)
+            import logging
+
+            logging.getLogger(__name__).exception("optimlab: could not fit the figure to %r", px)
+            return None
+
+    def _save_design(self):
+        if self._design is not None:
+            return
+        fig = self.fig
+        sp = fig.subplotpars
+        grids = {
+            ax.get_subplotspec().get_gridspec()
+            for ax in fig.axes
+            if ax.get_subplotspec() is not None
+        }
+        ncols = max((g.ncols for g in grids), default=1)
+        to_fig = fig.transFigure.inverted()
+        self._design = {
+            "w": fig.get_figwidth(),
+            "left": sp.left,
+            "right": sp.right,
+            "wspace": sp.wspace,
+            "ncols": ncols,
+            "texts": [(t, t.get_position()[0]) for t in fig.texts],
+            "legends": [
+                (leg, leg.get_bbox_to_anchor().transformed(to_fig).bounds) for leg in fig.legends
+            ],
+        }
+
+    def _relayout(self, w_in: float) -> None:
+        d = self._design
+        k = d["w"] / w_in  # > 1 when narrower than designed
+
+        def fixed(x):
+            """A figure-fraction x keeping its distance in inches from its nearer edge."""
+            if abs(x - 0.5) < 1e-9:
+                return x
+            return x * k if x < 0.5 else 1 - (1 - x) * k
+
+        left, right = d["left"] * k, 1 - (1 - d["right"]) * k
+        wspace = d["wspace"]
+        n = d["ncols"]
+        if n > 1:  # the gaps between axes keep their width in inches
+            axw0 = d["w"] * (d["right"] - d["left"]) / (n + (n - 1) * d["wspace"])
+            gap = d["wspace"] * axw0
+            axw = (w_in * (right - left) - (n - 1) * gap) / n
+            wspace = gap / axw
+        self.fig.subplots_adjust(left=left, right=right, wspace=wspace)
+        for text, x in d["texts"]:
+            text.set_x(fixed(x))
+        for leg, (x, y, bw, bh) in d["legends"]:
+            leg.set_bbox_to_anchor((fixed(x), y, bw * k, bh), transform=self.fig.transFigure)
 
     def dynamic(self, *artists):
         """Mark ``artists`` as redrawn on every update; returns the first."""
@@ -71,15 +227,78 @@ class LiveFigure:
             return
         canvas = self.fig.canvas
         self._background = canvas.copy_from_bbox(self.fig.bbox)
+        self._frames.clear()  # the size or the resolution may have changed
         self._draw_dynamic()
 
     def _draw_dynamic(self):
+        frames = self._frames_for_dynamic_axes()
+        renderer = self.fig.canvas.get_renderer() if frames else None
         for a in self._dynamic:
-            self.fig.draw_artist(a)
+            frame = frames.get(a)
+            if frame is None:
+                self.fig.draw_artist(a)
+            else:  # its frame as it was, then what is drawn on it, in z-order
+                self.fig.canvas.restore_region(frame[1])
+                for child in sorted(_over_frame(a), key=lambda c: c.get_zorder()):
+                    child.draw(renderer)
         # drawing them marks their axes, hence the figure, as changed; what is on the canvas
         # is current, so say so: otherwise pyplot draws all "stale" figures after every
         # message from the browser, and each of those draws would stale the figure again
         self.fig.stale = False
+
+    def _frames_for_dynamic_axes(self) -> dict:
+        """For each dynamic axes, an image of its frame (background, grid, ticks, tick labels,
+        axis labels, titles) at its current limits, ticks and labels: drawn once and kept
+        while those stay the same, so an update that moves only the data does not draw the
+        frame's texts again (most of an axes' drawing time). {} when there is nothing to keep
+        (no dynamic axes, or the frames of two of them overlap)."""
+        # an axes whose frame changed on two updates in a row (its limits follow the data)
+        # is drawn whole: keeping its frame would only cost time
+        axes = [a for a in self._dynamic if isinstance(a, Axes) and self._misses.get(a, 0) < 2]
+        if not axes or not self._cache_frames:
+            return {}
+        canvas = self.fig.canvas
+        keys = {ax: self._frame_key(ax) for ax in axes}
+        stale = [ax for ax in axes if self._frames.get(ax, (None,))[0] != keys[ax]]
+        for ax in axes:
+            had = ax in self._frames
+            self._misses[ax] = (self._misses.get(ax, 0) + 1) if (had and ax in stale) else 0
+        if stale:
+            renderer = canvas.get_renderer()
+            for ax in stale:
+                children = [c for c in _over_frame(ax) if c.get_visible()]
+                for c in children:
+                    c.set_visible(False)
+                try:
+                    self.fig.draw_artist(ax)
+                finally:
+                    for c in children:
+                        c.set_visible(True)
+                box = ax.get_tightbbox(renderer, bbox_extra_artists=[]).padded(2)
+                self._frames[ax] = (keys[ax], canvas.copy_from_bbox(box), box)
+            canvas.restore_region(self._background)  # the frames were drawn on it
+            boxes = [self._frames[ax][2] for ax in axes]
+            if any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :]):
+                self._cache_frames = False  # restoring one would cover part of another
+                self._frames.clear()
+                return {}
+        return {ax: self._frames[ax] for ax in axes}
+
+    def _frame_key(self, ax):
+        """What an axes' frame image depends on."""
+        return (
+            ax.get_xlim(),
+            ax.get_ylim(),
+            ax.get_xscale(),
+            ax.get_yscale(),
+            tuple(ax.get_xticks()),
+            tuple(ax.get_yticks()),
+            ax.get_xlabel(),
+            ax.get_ylabel(),
+            tuple(t.get_text() for t in (ax.title, ax._left_title, ax._right_title)),
+            ax.get_position().bounds,
+            self.fig.bbox.bounds,
+        )
 
     def close(self) -> None:
         """Release the canvas (under ipympl, close its widget) and forget the artists."""
@@ -88,6 +307,7 @@ class LiveFigure:
             canvas.close()
         plt.close(self.fig)  # in case it was registered with pyplot after all
         self._dynamic.clear()
+        self._frames.clear()
         self._background = None
 
     def forget(self, artist) -> None:
@@ -120,6 +340,14 @@ class LiveFigure:
             self._saving = False
             self._background = None  # savefig drew over the canvas: start afresh
         return buf.getvalue()
+
+
+def _over_frame(ax) -> list:
+    """What an axes draws besides its frame: the data, notes and legends (and its spines,
+    which sit above the data)."""
+    frame = {id(a) for a in (ax.patch, ax.xaxis, ax.yaxis, ax.title, ax._left_title,
+                             ax._right_title)}  # fmt: skip
+    return [c for c in ax.get_children() if id(c) not in frame]
 
 
 def finite_range(*arrays, floor=None):

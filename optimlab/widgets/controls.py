@@ -57,9 +57,33 @@ def value_presets(slider: w.SelectionSlider, values, label: str, fmt="{:g}") -> 
     return preset_buttons(label, [(fmt.format(v), {slider: float(v)}) for v in values])
 
 
+_DEFERRED: list | None = None  # while a preset sets its controls: the updates it caused
+
+
+def defer(update) -> bool:
+    """Called by a panel's update: True if a preset is setting several controls, in which
+    case ``update`` runs once when it has set them all (one redraw per click, not one per
+    control)."""
+    if _DEFERRED is None:
+        return False
+    if update not in _DEFERRED:
+        _DEFERRED.append(update)
+    return True
+
+
 def _apply(settings: dict) -> None:
-    for control, value in settings.items():
-        control.value = value
+    global _DEFERRED
+    outer = _DEFERRED is None
+    if outer:
+        _DEFERRED = []
+    try:
+        for control, value in settings.items():
+            control.value = value
+    finally:
+        if outer:
+            pending, _DEFERRED = _DEFERRED, None
+            for update in pending:
+                update()
 
 
 def steps_slider(description: str, value: int, lo: int, hi: int, interval_ms: int = 150):

@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import base64
+import logging
 import weakref
 
 import ipywidgets as w
+
+from .column import ColumnWidth
+from .controls import defer
+
+FIT_MARGIN_PX = 10  # ipympl's margins around the canvas (2 x 2 px + 2 x 2 px), and 2 px to spare
 
 
 class Panel:
@@ -33,20 +39,30 @@ class Panel:
         self.controls = controls
         children = list(rows)
         canvas = self.fig.canvas
-        if isinstance(canvas, w.DOMWidget):  # ipympl: the canvas itself is a widget
-            children.append(canvas)
+        # under ipympl the canvas itself is a widget, and below it the browser reports the
+        # column's width, which the figure takes (``fit``)
+        self.column = ColumnWidth()
+        if isinstance(canvas, w.DOMWidget):
+            children += [canvas, self.column]
         self.widget = w.VBox(children)
         update = weakref.WeakMethod(self.update)
+        fit = weakref.WeakMethod(self.fit)
 
         def on_change(change):
             method = update()
             if method is not None:
                 method(change)
 
+        def on_width(change):
+            method = fit()
+            if method is not None:
+                method(change["new"])
+
         for control in controls.values():
             if hasattr(control, "value") and not isinstance(control, w.Play):
                 control.observe(on_change, names="value")
-        widgets = [self.widget, *_tree(self.widget), *controls.values(), *owned]
+        self.column.observe(on_width, names="width")
+        widgets = [self.widget, *_tree(self.widget), *controls.values(), self.column, *owned]
         self._release = weakref.finalize(self, _release, self.figure, widgets)
         self.update()
 
@@ -61,8 +77,27 @@ class Panel:
         return self.controls[name].value
 
     def update(self, change=None) -> None:
+        if change is not None and defer(self.update):  # a preset: once, after all its controls
+            return
         self.figure.show(self.compute())
         self.figure.redraw()
+
+    def set_width(self, px) -> int:
+        """Make the figure ``px`` screen pixels wide (at most its design width) and redraw it
+        whole; below the narrowest width its texts fit in, a ValueError naming the width."""
+        width = self.figure.set_width(px)
+        self.figure.redraw()
+        return width
+
+    def fit(self, px) -> None:
+        """Take the width the browser reports for the panel's column (clamped to what the
+        figure can draw in); never raises, so resizing a window cannot break the kernel."""
+        try:
+            before = self.figure.width
+            if self.figure.fit(float(px) - FIT_MARGIN_PX) not in (None, before):
+                self.figure.redraw()
+        except Exception:  # noqa: BLE001  (see LiveFigure.fit)
+            logging.getLogger(__name__).exception("optimlab: could not fit the panel to %r", px)
 
     def close(self) -> None:
         """Release the figure and close the widgets (idempotent)."""

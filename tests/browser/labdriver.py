@@ -6,6 +6,7 @@ browsers here, so it drives the system Chromium through ``executable_path``.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import json
 import os
@@ -17,6 +18,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from typing import NamedTuple
 
 CHROMIUM_FLAGS = [
     "--headless",
@@ -113,6 +115,11 @@ class LabPage:
         self.page, self.notebook = page, notebook
         page.goto(f"{base}/lab/tree/{notebook}?token={token}&reset")
         page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+        deadline = time.monotonic() + 60
+        while not self.kernel_idle():  # Run All before the kernel is connected runs nothing
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{notebook}: the kernel did not start in 60 s")
+            time.sleep(0.3)
 
     def run_all(self, timeout: float = 180.0) -> None:
         """Run all cells from the Run menu and wait until every code cell has run."""
@@ -157,46 +164,210 @@ class LabPage:
         )
 
     def press_slider(self, panel, key: str = "ArrowRight", timeout: float = 2.0):
-        """Press ``key`` on the panel's first slider; seconds until the canvas pixels change, as
-        measured in the page from the keydown, or None if they did not within ``timeout``."""
-        canvas = panel.locator(CANVAS)
-        canvas.evaluate(
-            """(c, timeout) => {
-                const hash = () => { const d = c.getContext('2d')
-                    .getImageData(0, 0, c.width, c.height).data;
-                    let h = 0; for (let i = 0; i < d.length; i += 7) h = (h * 31 + d[i]) | 0;
-                    return h; };
-                window.__olChange = null;
-                const h0 = hash();
-                document.addEventListener('keydown', () => {
-                    const t0 = performance.now();
-                    const poll = () => {
-                        if (hash() !== h0) { window.__olChange = performance.now() - t0; }
-                        else if (performance.now() - t0 < timeout * 1000) {
-                            requestAnimationFrame(poll); }
-                        else { window.__olChange = -1; }
-                    };
-                    requestAnimationFrame(poll);
-                }, {once: true, capture: true});
-            }""",
-            timeout,
+        return press_slider(self.page, panel, key, timeout)
+
+    def file_browser(self, show: bool) -> None:
+        """Open or collapse the left sidebar (JupyterLab opens with the file browser shown)."""
+        page = self.page
+        shown = page.evaluate(
+            "() => { const s = document.querySelector('#jp-left-stack');"
+            " return !!s && !s.classList.contains('lm-mod-hidden'); }"
         )
-        handle = panel.locator(".noUi-handle").first
-        handle.scroll_into_view_if_needed()
-        handle.focus()
-        self.page.keyboard.press(key)
-        try:
-            self.page.wait_for_function(
-                "() => window.__olChange !== null", timeout=(timeout + 2) * 1000
+        if shown != show:
+            page.locator(".jp-SideBar.jp-mod-left .lm-TabBar-tab").first.click()
+            page.wait_for_timeout(300)
+
+    def screen(self, setting: Screen) -> None:
+        """Put the page in ``setting``: window size, zoom and sidebar; waits until the panels
+        have taken their new width (the kernel redraws them)."""
+        page = self.page
+        cdp = self.cdp()
+        if setting.zoom == 1:
+            cdp.send("Emulation.clearDeviceMetricsOverride")
+            page.set_viewport_size({"width": setting.width, "height": setting.height})
+        else:  # browser zoom: fewer CSS pixels, each drawn with more device pixels
+            cdp.send(
+                "Emulation.setDeviceMetricsOverride",
+                {
+                    "width": round(setting.width / setting.zoom),
+                    "height": round(setting.height / setting.zoom),
+                    "deviceScaleFactor": setting.zoom,
+                    "mobile": False,
+                },
             )
-        except Exception:  # the page stopped polling (hidden, crashed): no change seen
-            return None
-        ms = self.page.evaluate("() => window.__olChange")
-        return None if ms < 0 else ms / 1000.0
+        self.file_browser(setting.file_browser)
+        settle(page)
+
+    def capture(self, path, element=None) -> None:
+        """A screenshot of the page (or of ``element``) as it is, through the DevTools
+        protocol: Playwright's own screenshot would undo the emulated zoom."""
+        params = {"format": "png"}
+        if element is not None:
+            box = element.bounding_box()
+            params["clip"] = {**box, "scale": 1}
+            params["captureBeyondViewport"] = True
+        data = self.cdp().send("Page.captureScreenshot", params)["data"]
+        Path(path).write_bytes(base64.b64decode(data))
+
+    def cdp(self):
+        """The page's DevTools session, kept open: closing it would undo its emulation."""
+        session = getattr(self.page, "_optimlab_cdp", None)
+        if session is None:
+            session = self.page.context.new_cdp_session(self.page)
+            self.page._optimlab_cdp = session
+        return session
+
+    def css_viewport(self) -> tuple[int, float]:
+        """The page's width in CSS pixels and its device-pixel ratio."""
+        width, ratio = self.page.evaluate("() => [window.innerWidth, window.devicePixelRatio]")
+        return width, ratio
+
+    def panel_geometry(self, wait: float = 5.0) -> list[dict]:
+        """For each panel: its box, its canvas's box, the column's right edge, the elements
+        inside it that scroll sideways, and how much of its canvas is not white (``ink``),
+        waiting up to ``wait`` seconds for every canvas to show its frame."""
+        deadline = time.monotonic() + wait
+        while True:
+            found = self.page.evaluate(PANEL_GEOMETRY)
+            if all(g["ink"] > 0.005 for g in found) or time.monotonic() > deadline:
+                return found
+            time.sleep(0.25)
+
+
+class Screen(NamedTuple):
+    """A screen setting: window size in device pixels, browser zoom, file browser open."""
+
+    name: str
+    width: int
+    height: int
+    zoom: float
+    file_browser: bool
+
+
+# Chrome at 125 % zoom in a 1280 x 720 window lays pages out in 1024 x 576 CSS pixels drawn at
+# 1.25 device pixels each: that is what the zoomed setting emulates (deviceScaleFactor 1.25,
+# through the DevTools protocol, on the same page).
+SCREENS = (
+    Screen("1280x720", 1280, 720, 1.0, True),
+    Screen("1366x768", 1366, 768, 1.0, True),
+    Screen("1280x720 at 125% zoom", 1280, 720, 1.25, False),
+)
+
+PANEL_GEOMETRY = """() => [...document.querySelectorAll(
+    '.jp-OutputArea-output:has(.jupyter-matplotlib)')].map(out => {
+  const box = out.getBoundingClientRect();
+  const canvas = out.querySelector('.jupyter-matplotlib-canvas-div canvas');
+  const c = canvas.getBoundingClientRect();
+  const scrolls = [out, ...out.querySelectorAll('*')]
+    .filter(e => e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX !== 'visible'
+            && e.clientWidth > 0)
+    .map(e => `${e.className || e.tagName}: ${e.scrollWidth} > ${e.clientWidth}`);
+  const cut = [...out.querySelectorAll('.widget-slider, .widget-button, canvas')]
+    .filter(e => e.getBoundingClientRect().right > box.right + 1)
+    .map(e => `${e.className || e.tagName} ends at ${e.getBoundingClientRect().right}`);
+  const d = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+  let ink = 0;
+  for (let i = 0; i < d.length; i += 4 * 13) if (d[i] < 200 || d[i + 1] < 200) ink++;
+  return {height: box.height, right: box.right, canvas: [c.left, c.right, c.width, c.height],
+          scrolls, cut, ink: ink / (d.length / (4 * 13))};
+})"""
+
+
+def settle(page, timeout: float = 15.0) -> None:
+    """Wait until no canvas has changed size for a while (the kernel has fitted the panels)."""
+    js = (
+        "() => [...document.querySelectorAll('.jupyter-matplotlib-canvas-div canvas')]"
+        ".map(c => c.width + 'x' + c.height).join(',')"
+    )
+    deadline = time.monotonic() + timeout
+    last, stable_since = None, time.monotonic()
+    while time.monotonic() < deadline:
+        now = page.evaluate(js)
+        if now != last:
+            last, stable_since = now, time.monotonic()
+        elif time.monotonic() - stable_since > 0.8:
+            return
+        time.sleep(0.2)
+
+
+def press_slider(page, panel, key: str = "ArrowRight", timeout: float = 2.0):
+    """Press ``key`` on the panel's first slider; seconds until the canvas pixels change, as
+    measured in the page from the keydown, or None if they did not within ``timeout``."""
+    canvas = panel.locator(CANVAS)
+    canvas.evaluate(
+        """(c, timeout) => {
+            const hash = () => { const d = c.getContext('2d')
+                .getImageData(0, 0, c.width, c.height).data;
+                let h = 0; for (let i = 0; i < d.length; i += 7) h = (h * 31 + d[i]) | 0;
+                return h; };
+            window.__olChange = null;
+            const h0 = hash();
+            document.addEventListener('keydown', () => {
+                const t0 = performance.now();
+                const poll = () => {
+                    if (hash() !== h0) { window.__olChange = performance.now() - t0; }
+                    else if (performance.now() - t0 < timeout * 1000) {
+                        requestAnimationFrame(poll); }
+                    else { window.__olChange = -1; }
+                };
+                requestAnimationFrame(poll);
+            }, {once: true, capture: true});
+        }""",
+        timeout,
+    )
+    handle = panel.locator(".noUi-handle").first
+    handle.scroll_into_view_if_needed()
+    handle.focus()
+    page.keyboard.press(key)
+    try:
+        page.wait_for_function("() => window.__olChange !== null", timeout=(timeout + 2) * 1000)
+    except Exception:  # the page stopped polling (hidden, crashed): no change seen
+        return None
+    ms = page.evaluate("() => window.__olChange")
+    return None if ms < 0 else ms / 1000.0
 
 
 @contextlib.contextmanager
-def chromium(executable: str, viewport=(1366, 900)):
+def voila_server(notebook: Path, timeout: float = 90.0):
+    """Voila serving ``notebook`` alone on 127.0.0.1 and a free port; yields its URL."""
+    port = free_port()
+    cmd = [
+        sys.executable,
+        "-m",
+        "voila",
+        str(notebook),
+        "--no-browser",
+        f"--port={port}",
+        "--Voila.ip=127.0.0.1",
+        "--ServerApp.port_retries=0",
+    ]
+    log = open(notebook.parent / "voila.log", "w")  # noqa: SIM115  (closed below)
+    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, cwd=notebook.parent)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"Voila exited: see {notebook.parent / 'voila.log'}")
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"Voila did not answer in {timeout:.0f} s") from None
+                time.sleep(0.3)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@contextlib.contextmanager
+def chromium(executable: str, viewport=(1280, 720)):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
