@@ -9,7 +9,7 @@ from .figure import LiveFigure
 LR_COLOR = "tab:blue"
 MOMENTUM_COLOR = "tab:purple"
 CONSTANT_COLOR = "0.55"
-LOSS_RANGE = (1e-5, 1e6)  # excess loss: the fit starts at 9e4
+LOSS_RANGE = (1e-5, 1e4)  # excess loss: every run starts 418 above the minimum, none diverges
 
 
 def _short(v: float) -> str:
@@ -19,9 +19,9 @@ def _short(v: float) -> str:
 class ScheduleFigure(LiveFigure):
     """Top: the scheduler's lr at each step, as a fraction of the lr slider's value (the base
     lr, or max_lr for CyclicLR and OneCycleLR), and momentum on a right-hand axis where the
-    scheduler cycles it. Below: the excess loss (above the least-squares fit) of SGD with
-    momentum 0.9 under that schedule and at the constant lr, each the mean over the same
-    seeds, on a fixed log axis. Both axes are fixed, so only the curves and the texts are
+    scheduler cycles it (that axis is hidden otherwise). Below: the excess loss (above the
+    least-squares fit) of SGD with momentum 0.9 under that schedule and at the constant lr,
+    each the mean over the same seeds, on a fixed log axis. Both axes are fixed, so only the curves and the texts are
     redrawn; legends and notes sit right of the axes, where no curve goes."""
 
     def __init__(self, steps: int = 300):
@@ -76,6 +76,11 @@ class ScheduleFigure(LiveFigure):
         self.lr_line.set_data(t, np.asarray(r.lrs) / r.constant_lr)
         cycles = r.momenta is not None
         self.m_line.set_data(t if cycles else [], r.momenta if cycles else [])
+        if self.ax_m.yaxis.get_visible() != cycles:
+            # the momentum axis (ticks and label) only where momentum cycles: an axis with no
+            # curve on it misleads; it is in the background, so the next redraw is a full one
+            self.ax_m.yaxis.set_visible(cycles)
+            self._background = None
         tt = np.arange(steps + 1)
         lo = LOSS_RANGE[0] / 10
         self.sched_line.set_data(tt, np.maximum(np.mean(r.losses, axis=1), lo))
@@ -150,7 +155,7 @@ def annealing_figure(a):
     ax_lr.set_xlabel("step t")
     ax_loss.set_title(f"loss − min, mean of {len(a.seeds)} seeds", fontsize=11)
     ax_loss.set_xlabel("step t")
-    ax_loss.set_ylim(1e-5, 1e6)
+    ax_loss.set_ylim(*LOSS_RANGE)
     for ax in (ax_lr, ax_loss):
         ax.grid(alpha=0.3)
     ax_loss.legend(
