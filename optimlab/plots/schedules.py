@@ -21,8 +21,9 @@ class ScheduleFigure(LiveFigure):
     lr, or max_lr for CyclicLR and OneCycleLR), and momentum on a right-hand axis where the
     scheduler cycles it (that axis is hidden otherwise). Below: the excess loss (above the
     least-squares fit) of SGD with momentum 0.9 under that schedule and at the constant lr,
-    each the mean over the same seeds, on a fixed log axis. Both axes are fixed, so only the curves and the texts are
-    redrawn; legends and notes sit right of the axes, where no curve goes."""
+    each the mean over the same seeds, on a fixed log axis. Both axes are fixed, so only the
+    curves and the texts are redrawn; legends and notes sit right of the axes, where no curve
+    goes."""
 
     def __init__(self, steps: int = 300):
         super().__init__((9.0, 4.0), left=0.085, right=0.74, bottom=0.12, top=0.86, hspace=0.12)
