@@ -111,7 +111,8 @@ ANNEAL_COLORS = {
 
 def range_test_figure(exponential, sweep):
     """Smith's range test (one run, the lr growing per step) and the sweep of constant lrs:
-    loss above the minimum against lr, each with its suggested [base_lr, max_lr] shaded."""
+    loss above the minimum against lr, each with its suggested [base_lr, max_lr] shaded; the
+    curve past the point where ``suggest_range`` cuts it is dashed."""
     from .figure import new_figure, png
 
     fig = new_figure((9.0, 3.8), left=0.08, right=0.98, bottom=0.15, top=0.86, wspace=0.25)
@@ -123,6 +124,11 @@ def range_test_figure(exponential, sweep):
         ok = slice(0, r.stop)
         ax.loglog(r.lrs[ok], np.maximum(r.losses[ok], 1e-6), ".", color=color, ms=3, alpha=0.5)
         ax.loglog(r.lrs[ok], np.maximum(r.smoothed[ok], 1e-6), "-", color=color, lw=1.6)
+        # past the cut (loss > 4x its lowest) the curve turns up: dashed, so that the reader
+        # sees why max_lr is where it is (the axis clips the divergence)
+        rest = r.smoothed[r.stop - 1 :]
+        rest = np.where(np.isfinite(rest), np.maximum(rest, 1e-6), np.nan)
+        ax.loglog(r.lrs[r.stop - 1 :], rest, "--", color=color, lw=1.2, alpha=0.6)
         ax.axvspan(r.base_lr, r.max_lr, color=color, alpha=0.12)
         ax.set_title(f"{title}\nsuggested [{r.base_lr:.2g}, {r.max_lr:.2g}]", fontsize=11)
         ax.set_xlabel("learning rate (log)")
