@@ -72,6 +72,8 @@ TYPICAL_MISTAKES_07 = [
     ("07.3", 0.0093, ["noise ball", "smaller"]),
     ("07.3", 0.02, ["smaller"]),
     ("07.3", 0.0015, ["not reached", "larger"]),
+    ("07.3", 1e-4, ["hardly", "larger"]),  # a tiny lr is not "thrown far off"
+    ("07.3", 1e-6, ["hardly", "larger"]),
     ("07.3", 0.5, ["too wide", "smaller"]),
     ("07.3", 5.0, ["far above", "1e-3 and 1e-2"]),
     ("07.3", -0.01, ["must be positive"]),

@@ -289,3 +289,20 @@ def test_numpy_only():
         "bad = [m for m in ('matplotlib', 'ipywidgets') if m in sys.modules]; assert not bad, bad"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).parent.parent)
+
+
+def test_the_range_test_figure_shows_the_curve_turning_up_past_the_cut(monkeypatch):
+    # the reader must see why max_lr is where it is: the loss rising beyond it (dashed)
+    import optimlab.plots.figure as figure
+    from optimlab.plots.schedules import range_test_figure
+
+    figs = []
+    monkeypatch.setattr(figure, "png", lambda fig, title: figs.append(fig))
+    rt, sweep = S.range_test(), S.lr_sweep()
+    range_test_figure(rt, sweep)
+    for ax, r in zip(figs[0].axes, (rt, sweep), strict=True):
+        dashed = [line for line in ax.get_lines() if line.get_linestyle() == "--"]
+        assert len(dashed) == 1
+        x, y = dashed[0].get_data()
+        assert x[0] == r.lrs[r.stop - 1] and x[-1] == r.lrs[-1]  # from the cut to the end
+        assert np.nanmax(y) > ax.get_ylim()[1]  # and up out of the top

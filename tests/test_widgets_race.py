@@ -96,3 +96,23 @@ def test_bad_names_list_the_valid_ones():
         R.race_view("beale", ["SGD"], t=2001)
     view = R.race_view("noisy bowl", ["SGD", "LBFGS"], inspected="LBFGS")
     assert view.names == ("SGD",) and view.left_out == ("LBFGS",) and view.inspection is None
+
+
+def test_a_zero_in_the_inspector_has_no_sign():
+    from optimlab.plots.race import _num
+
+    assert _num(-0.0) == _num(0.0) == "0"
+    assert _num(-2.5e-4) == "−2.50e−4"
+
+
+def test_every_racers_checkbox_label_fits_six_to_a_row(panel):
+    # the browser clipped "Lookahead(SGDM)" to "Lookahead(SG…" at 136 px: about 8.5 px a
+    # character of the 13 px label plus the box; six boxes (2 px margins) per 840 px row
+    widths = {}
+    for name in R.RACERS:
+        box = panel.controls[f"racer {name}"]
+        widths[name] = int(box.layout.width.removesuffix("px"))
+        assert widths[name] >= 8.5 * len(name) + 22, name
+    names = list(R.RACERS)
+    for row in range(0, len(names), 6):
+        assert sum(widths[n] + 4 for n in names[row : row + 6]) <= 840

@@ -66,3 +66,27 @@ def test_presets_set_the_papers_schedules(panel):
 def test_bad_scheduler_name():
     with pytest.raises(ValueError, match="scheduler must be one of 'constant'"):
         ol.widgets.SchedulePanel(scheduler="SWA")
+
+
+def test_the_momentum_axis_shows_only_where_momentum_cycles(panel):
+    # an axis labelled "momentum" with no curve on it would mislead
+    fig = panel.figure
+    assert not fig.ax_m.yaxis.get_visible()  # CosineAnnealingLR: no momentum
+    panel.controls["scheduler"].value = "OneCycleLR"
+    assert fig.ax_m.yaxis.get_visible() and len(fig.m_line.get_ydata()) == 300
+    panel.controls["scheduler"].value = "StepLR"
+    assert not fig.ax_m.yaxis.get_visible()
+    png = panel.render_from_scratch()  # a full draw with the axis hidden still renders
+    assert png[:4] == b"\x89PNG"
+
+
+def test_the_fixed_loss_axis_holds_every_run_at_the_largest_lr(panel):
+    from optimlab.plots.schedules import LOSS_RANGE
+    from optimlab.widgets.schedules import LR_RANGE
+
+    params = {k: panel.value(k) for k in panel.controls if k != "scheduler"}
+    params["lr"] = LR_RANGE[1]
+    for name in S.SCHEDULERS:
+        r = S.schedule_run(name, params, 300).result
+        top = max(r.losses.mean(1).max(), r.constant.mean(1).max())
+        assert 100 < top < LOSS_RANGE[1], name  # it starts 418 above the minimum

@@ -55,6 +55,8 @@ def _num(v: float) -> str:
     """A number in at most 9 characters, with a real minus sign."""
     if not np.isfinite(v):
         return "–"
+    if v == 0:  # -0.0 too: "−0" reads as a sign that means something
+        return "0"
     text = f"{v:.3g}" if abs(v) >= 1e-3 or v == 0 else f"{v:.2e}"
     return text.replace("e-0", "e-").replace("e+0", "e").replace("-", "−")
 

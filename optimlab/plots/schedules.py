@@ -9,7 +9,7 @@ from .figure import LiveFigure
 LR_COLOR = "tab:blue"
 MOMENTUM_COLOR = "tab:purple"
 CONSTANT_COLOR = "0.55"
-LOSS_RANGE = (1e-5, 1e6)  # excess loss: the fit starts at 9e4
+LOSS_RANGE = (1e-5, 1e4)  # excess loss: every run starts 418 above the minimum, none diverges
 
 
 def _short(v: float) -> str:
@@ -19,10 +19,11 @@ def _short(v: float) -> str:
 class ScheduleFigure(LiveFigure):
     """Top: the scheduler's lr at each step, as a fraction of the lr slider's value (the base
     lr, or max_lr for CyclicLR and OneCycleLR), and momentum on a right-hand axis where the
-    scheduler cycles it. Below: the excess loss (above the least-squares fit) of SGD with
-    momentum 0.9 under that schedule and at the constant lr, each the mean over the same
-    seeds, on a fixed log axis. Both axes are fixed, so only the curves and the texts are
-    redrawn; legends and notes sit right of the axes, where no curve goes."""
+    scheduler cycles it (that axis is hidden otherwise). Below: the excess loss (above the
+    least-squares fit) of SGD with momentum 0.9 under that schedule and at the constant lr,
+    each the mean over the same seeds, on a fixed log axis. Both axes are fixed, so only the
+    curves and the texts are redrawn; legends and notes sit right of the axes, where no curve
+    goes."""
 
     def __init__(self, steps: int = 300):
         super().__init__((9.0, 4.0), left=0.085, right=0.74, bottom=0.12, top=0.86, hspace=0.12)
@@ -76,6 +77,11 @@ class ScheduleFigure(LiveFigure):
         self.lr_line.set_data(t, np.asarray(r.lrs) / r.constant_lr)
         cycles = r.momenta is not None
         self.m_line.set_data(t if cycles else [], r.momenta if cycles else [])
+        if self.ax_m.yaxis.get_visible() != cycles:
+            # the momentum axis (ticks and label) only where momentum cycles: an axis with no
+            # curve on it misleads; it is in the background, so the next redraw is a full one
+            self.ax_m.yaxis.set_visible(cycles)
+            self._background = None
         tt = np.arange(steps + 1)
         lo = LOSS_RANGE[0] / 10
         self.sched_line.set_data(tt, np.maximum(np.mean(r.losses, axis=1), lo))
@@ -105,7 +111,8 @@ ANNEAL_COLORS = {
 
 def range_test_figure(exponential, sweep):
     """Smith's range test (one run, the lr growing per step) and the sweep of constant lrs:
-    loss above the minimum against lr, each with its suggested [base_lr, max_lr] shaded."""
+    loss above the minimum against lr, each with its suggested [base_lr, max_lr] shaded; the
+    curve past the point where ``suggest_range`` cuts it is dashed."""
     from .figure import new_figure, png
 
     fig = new_figure((9.0, 3.8), left=0.08, right=0.98, bottom=0.15, top=0.86, wspace=0.25)
@@ -117,6 +124,11 @@ def range_test_figure(exponential, sweep):
         ok = slice(0, r.stop)
         ax.loglog(r.lrs[ok], np.maximum(r.losses[ok], 1e-6), ".", color=color, ms=3, alpha=0.5)
         ax.loglog(r.lrs[ok], np.maximum(r.smoothed[ok], 1e-6), "-", color=color, lw=1.6)
+        # past the cut (loss > 4x its lowest) the curve turns up: dashed, so that the reader
+        # sees why max_lr is where it is (the axis clips the divergence)
+        rest = r.smoothed[r.stop - 1 :]
+        rest = np.where(np.isfinite(rest), np.maximum(rest, 1e-6), np.nan)
+        ax.loglog(r.lrs[r.stop - 1 :], rest, "--", color=color, lw=1.2, alpha=0.6)
         ax.axvspan(r.base_lr, r.max_lr, color=color, alpha=0.12)
         ax.set_title(f"{title}\nsuggested [{r.base_lr:.2g}, {r.max_lr:.2g}]", fontsize=11)
         ax.set_xlabel("learning rate (log)")
@@ -150,7 +162,7 @@ def annealing_figure(a):
     ax_lr.set_xlabel("step t")
     ax_loss.set_title(f"loss − min, mean of {len(a.seeds)} seeds", fontsize=11)
     ax_loss.set_xlabel("step t")
-    ax_loss.set_ylim(1e-5, 1e6)
+    ax_loss.set_ylim(*LOSS_RANGE)
     for ax in (ax_lr, ax_loss):
         ax.grid(alpha=0.3)
     ax_loss.legend(

@@ -61,7 +61,8 @@ class RacePanel(Panel):
                 value=name in racers,
                 description=name,
                 indent=False,
-                layout={"width": "136px"},
+                # wide enough for "Lookahead(SGDM)" unclipped, six to a row in 840 px
+                layout={"width": "152px" if name.startswith("Lookahead") else "128px"},
             )  # fmt: skip
             for name in RACERS
         }
