@@ -212,8 +212,9 @@ class LiveFigure:
         self.fig.subplots_adjust(left=left, right=right, wspace=wspace)
         for text, x in d["texts"]:
             text.set_x(fixed(x))
-        for leg, (x, y, bw, bh) in d["legends"]:
-            leg.set_bbox_to_anchor((fixed(x), y, bw * k, bh), transform=self.fig.transFigure)
+        for leg, (x, y, bw, bh) in d["legends"]:  # each edge keeps its distance in inches
+            x0, x1 = fixed(x), fixed(x + bw)  # from its nearer edge (the figure's own: 0, 1)
+            leg.set_bbox_to_anchor((x0, y, x1 - x0, bh), transform=self.fig.transFigure)
 
     def dynamic(self, *artists):
         """Mark ``artists`` as redrawn on every update; returns the first."""

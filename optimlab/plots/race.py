@@ -74,8 +74,10 @@ class RaceFigure(LiveFigure):
     def __init__(self):
         super().__init__((9.0, 4.1))
         fig = self.fig
-        self.ax_path = fig.add_axes((0.065, 0.12, 0.27, 0.6))
-        self.ax_loss = fig.add_axes((0.43, 0.12, 0.25, 0.6))
+        # paths 0.065-0.335 and loss 0.43-0.68 of the width: subplots, so that a narrower
+        # column (LiveFigure.set_width) keeps the margins and the gap and narrows the axes
+        self.ax_path, self.ax_loss = fig.subplots(1, 2, width_ratios=[0.27, 0.25])
+        fig.subplots_adjust(left=0.065, right=0.68, bottom=0.12, top=0.72, wspace=0.095 / 0.26)
         self.ax_path.set_xlabel("x")
         self.ax_path.set_ylabel("y", labelpad=1)
         self.ax_loss.set_xlabel("step t")
@@ -157,12 +159,12 @@ class RaceFigure(LiveFigure):
         if landscape == "saddle":
             loss.set_yscale("symlog", linthresh=1.0)
             loss.set_ylim(-1e6, 10)
-            loss.set_title("loss f (symlog); escape: f ≤ −1", fontsize=10, pad=4)
+            loss.set_title("loss f; escape: f ≤ −1", fontsize=10, pad=4)
         else:
             loss.set_yscale("log")
             start_gap = float(scape.make().f(np.asarray(scape.start)) - scape.f_min)
             loss.set_ylim(GAP_FLOOR, start_gap * 1e3)
-            loss.set_title(f"loss − min (log); target {scape.tol:g}", fontsize=10, pad=4)
+            loss.set_title(f"loss − min; target {scape.tol:g}", fontsize=10, pad=4)
         self._landscape = landscape
         # the background saved for this landscape at this size, if any: else a full draw
         self._background = self._backgrounds.get(self._key())

@@ -74,8 +74,8 @@ class StochasticFigure(LiveFigure):
             Line2D([], [], **gd),
             Line2D([], [], ls="", marker="o", color="tab:red", ms=6, mec="k"),
         ]
-        labels = ["SGD, the seed on the slider", "SGD, the next seeds", "full batch (GD)",
-                  "where the bold run is"]  # fmt: skip
+        labels = ["SGD, the slider's seed", "SGD, other seeds", "full batch (GD)",
+                  "bold run now"]  # fmt: skip
         self.fig.legend(handles, labels, loc="lower center", ncol=4, fontsize=10, frameon=False)
 
     def show(self, result) -> None:
