@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from ids import answer_id
 
 import optimlab as ol
 from optimlab.exercises import EXERCISES, Result, check, solution
@@ -485,7 +486,7 @@ TYPICAL_MISTAKES = [
 @pytest.mark.parametrize(
     ("exercise_id", "answer", "words"),
     TYPICAL_MISTAKES,
-    ids=[f"{i}-{getattr(a, '__name__', a)!s:.20}" for i, a, _ in TYPICAL_MISTAKES],
+    ids=[answer_id(i, a) for i, a, _ in TYPICAL_MISTAKES],
 )
 def test_typical_mistakes_get_the_intended_hint(exercise_id, answer, words):
     result = check(exercise_id, answer)

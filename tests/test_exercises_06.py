@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from ids import answer_id
 
 import optimlab as ol
 from optimlab import stochastic as S
@@ -96,7 +97,7 @@ TYPICAL_MISTAKES = [
 @pytest.mark.parametrize(
     ("exercise_id", "answer", "words"),
     TYPICAL_MISTAKES,
-    ids=[f"{i}-{getattr(a, '__name__', a)!s:.20}" for i, a, _ in TYPICAL_MISTAKES],
+    ids=[answer_id(i, a) for i, a, _ in TYPICAL_MISTAKES],
 )
 def test_typical_mistakes_get_the_intended_hint(exercise_id, answer, words):
     result = check(exercise_id, answer)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from ids import answer_id
 
 from optimlab.exercises import EXERCISES, check
 
@@ -93,7 +94,7 @@ WRONG_SHAPES_07 = {"07.4": lambda t, base_lr, T_max, eta_min: np.zeros(7)}
 @pytest.mark.parametrize(
     ("exercise_id", "answer", "words"),
     TYPICAL_MISTAKES_07,
-    ids=[f"{i}-{getattr(a, '__name__', a)!s:.20}" for i, a, _ in TYPICAL_MISTAKES_07],
+    ids=[answer_id(i, a) for i, a, _ in TYPICAL_MISTAKES_07],
 )
 def test_typical_mistakes_get_the_intended_hint(exercise_id, answer, words):
     result = check(exercise_id, answer)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from ids import answer_id
 
 from optimlab.exercises import EXERCISES, check
 from optimlab.exercises.nb09_race import noisy_adam_losses
@@ -81,7 +82,7 @@ TYPICAL_MISTAKES = [
 @pytest.mark.parametrize(
     ("exercise_id", "answer", "words"),
     TYPICAL_MISTAKES,
-    ids=[f"{i}-{getattr(a, '__name__', a)!s:.20}" for i, a, _ in TYPICAL_MISTAKES],
+    ids=[answer_id(i, a) for i, a, _ in TYPICAL_MISTAKES],
 )
 def test_typical_mistakes_get_the_intended_hint(exercise_id, answer, words):
     result = check(exercise_id, answer)
