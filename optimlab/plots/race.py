@@ -72,7 +72,7 @@ class RaceFigure(LiveFigure):
     them all), so switching landscapes blits too."""
 
     def __init__(self):
-        super().__init__((9.0, 4.1))
+        super().__init__((9.0, 3.9))  # with its controls within 600 px (browser test)
         fig = self.fig
         # paths 0.065-0.335 and loss 0.43-0.68 of the width: subplots, so that a narrower
         # column (LiveFigure.set_width) keeps the margins and the gap and narrows the axes
