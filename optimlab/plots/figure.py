@@ -139,7 +139,22 @@ class LiveFigure:
         self._relayout(w_in)
         self.fig.set_size_inches(w_in, self.fig.get_figheight(), forward=True)
         self._background = None
+        self._send_whole_frame_later()
         return self.width
+
+    def _send_whole_frame_later(self, ms: int = 500) -> None:
+        """Under ipympl, send the whole picture again shortly after a resize. The browser
+        resizes (clears) its canvas when the resize message arrives, which can be after the
+        first frame at the new size; without a whole frame after that, the canvas showed only
+        the pixels the next blits changed (seen in the browser tests: a "blank" panel)."""
+        canvas = self.fig.canvas
+        if not hasattr(canvas, "_force_full"):  # not ipympl: nothing is sent anywhere
+            return
+        timer = canvas.new_timer(interval=ms)
+        timer.single_shot = True
+        timer.add_callback(self._send_whole_frame)
+        timer.start()
+        self._resend_timer = timer  # keep it alive until it fires
 
     def _send_whole_frame(self) -> None:
         """Under ipympl, send the browser the whole current picture (not the changed pixels)
