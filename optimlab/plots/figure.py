@@ -175,7 +175,11 @@ class LiveFigure:
             px = float(px)
             if not math.isfinite(px) or px <= 0:
                 return None
-            return self.set_width(max(px, self.min_width_px))
+            width = self.set_width(max(px, self.min_width_px))
+            # the report comes when the panel is first shown, or after the browser resized
+            # it; either may have cleared the canvas: send the whole picture again
+            self._send_whole_frame_later()
+            return width
         except Exception:  # noqa: BLE001  (a resize in the browser must never raise here)
             import logging
 
