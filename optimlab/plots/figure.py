@@ -142,19 +142,22 @@ class LiveFigure:
         self._send_whole_frame_later()
         return self.width
 
-    def _send_whole_frame_later(self, ms: int = 500) -> None:
-        """Under ipympl, send the whole picture again shortly after a resize. The browser
-        resizes (clears) its canvas when the resize message arrives, which can be after the
-        first frame at the new size; without a whole frame after that, the canvas showed only
-        the pixels the next blits changed (seen in the browser tests: a "blank" panel)."""
+    def _send_whole_frame_later(self, delays_ms=(500, 2000, 5000)) -> None:
+        """Under ipympl, send the whole picture again a little after a resize or a column
+        report, a few times. The browser resizes (clears) its canvas when its own messages
+        about the canvas are handled, which during Run All can be seconds after the first
+        frame arrived; without a whole frame after that the canvas showed only the pixels the
+        next blits changed, or nothing (seen in the browser tests: a "blank" panel)."""
         canvas = self.fig.canvas
         if not hasattr(canvas, "_force_full"):  # not ipympl: nothing is sent anywhere
             return
-        timer = canvas.new_timer(interval=ms)
-        timer.single_shot = True
-        timer.add_callback(self._send_whole_frame)
-        timer.start()
-        self._resend_timer = timer  # keep it alive until it fires
+        self._resend_timers = []
+        for ms in delays_ms:
+            timer = canvas.new_timer(interval=ms)
+            timer.single_shot = True
+            timer.add_callback(self._send_whole_frame)
+            timer.start()
+            self._resend_timers.append(timer)  # keep them alive until they fire
 
     def _send_whole_frame(self) -> None:
         """Under ipympl, send the browser the whole current picture (not the changed pixels)

@@ -222,7 +222,7 @@ class LabPage:
         width, ratio = self.page.evaluate("() => [window.innerWidth, window.devicePixelRatio]")
         return width, ratio
 
-    def panel_geometry(self, wait: float = 5.0) -> list[dict]:
+    def panel_geometry(self, wait: float = 8.0) -> list[dict]:
         """For each panel: its box, its canvas's box, the column's right edge, the elements
         inside it that scroll sideways, and how much of its canvas is not white (``ink``),
         waiting up to ``wait`` seconds for every canvas to show its frame."""
