@@ -558,7 +558,7 @@ def notebook(prefix):
     return json.loads(path.read_text(encoding="utf-8"))["cells"]
 
 
-@pytest.mark.parametrize("prefix", ["01", "02", "03", "04", "05"])
+@pytest.mark.parametrize("prefix", [f"{k:02d}" for k in range(1, 11)])
 def test_each_notebook_ends_with_its_exercises_unanswered(prefix):
     cells = notebook(prefix)
     ids = [i for i in IDS if i.startswith(prefix + ".")]
