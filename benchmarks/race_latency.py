@@ -17,6 +17,7 @@ TEN = ("SGD", "SGDM", "NAG", "Adagrad", "RMSprop", "Adadelta", "Adam", "AMSGrad"
 def main():
     panel = ol.widgets.RacePanel(racers=TEN)
     sink = b.FrameSink(panel.fig.canvas)
+    b.prepare_idle_work(panel)
     print(f"{'control':<11} {'n':>3} {'median ms':>10} {'p95 ms':>8} {'ref median':>10} "
           f"{'ref p95':>8} {'p95/ref':>8}  target <= {b.TARGET}")  # fmt: skip
     for name in ("landscape", "multiple", "t", "inspect"):

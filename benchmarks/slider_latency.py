@@ -49,6 +49,15 @@ class FrameSink:
             self.bytes += sum(len(b) for b in buffers)
 
 
+def prepare_idle_work(panel):
+    """What a kernel does in its idle time after a panel is shown: the race figure draws the
+    other landscapes' backgrounds on timer ticks (``RaceFigure.prepare``). No event loop runs
+    here, so do it now, as a user who waited a few seconds would have it."""
+    prepare = getattr(panel.figure, "prepare", None)
+    if prepare is not None:
+        prepare()
+
+
 def time_panel(panel, sink, name, values):
     """Milliseconds from setting the control to the frame handed to the comm, per value."""
     control = panel.controls[name]
@@ -111,6 +120,7 @@ def main():
     for registered in ol.widgets.PANELS:  # every registered panel, with its notebook's arguments
         nb, panel = registered.notebook, registered.make()
         sink = FrameSink(panel.fig.canvas)
+        prepare_idle_work(panel)
         for name, control in panel.controls.items():
             if isinstance(control, w.Play) or not hasattr(control, "value"):
                 continue  # Play drives the iterations slider, measured as itself

@@ -16,7 +16,7 @@ import numpy as np
 from .optim import SGD, Adagrad, Adam, RMSprop
 from .problems import Problem, gaussian_well, quadratic, tilted_double_well
 from .run import Trajectory, replay, run
-from .theory import adam_stream, critical_momentum, ema, momentum_radius
+from .theory import adam_and_amsgrad_stream, critical_momentum, ema, momentum_radius
 
 # -- argument checks (the panels' constructors use them too) ----------------------------------
 
@@ -259,12 +259,13 @@ class AdamMemory:
 
 
 def adam_memory(beta2, beta1, size, at, n: int = STREAM) -> AdamMemory:
-    """``theory.adam_stream`` on ``spike_stream(size, at, n)``, for Adam and AMSGrad."""
+    """``theory.adam_stream`` on ``spike_stream(size, at, n)``, for Adam and AMSGrad (one
+    ``adam_and_amsgrad_stream``)."""
     at = int(at)
     grads = spike_stream(size, at, n)
-    moves, v_hats = {}, {}
-    for name, ams in (("Adam", False), ("AMSGrad", True)):
-        moves[name], v_hats[name] = adam_stream(grads, 1.0, (beta1, beta2), amsgrad=ams)
+    streams = adam_and_amsgrad_stream(grads, 1.0, (beta1, beta2))
+    moves = {name: move for name, (move, _) in streams.items()}
+    v_hats = {name: v_hat for name, (_, v_hat) in streams.items()}
     a = np.abs(moves["Adam"])
     sums = {
         "before": float(a[max(at - 999, 0) : at].sum()),

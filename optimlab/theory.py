@@ -216,6 +216,23 @@ def adam_stream(grads, lr=1.0, betas=(0.0, 0.999), eps=1e-8, amsgrad=False):
     above about 1e154 square to infinity (v̂ = inf, a movement of 0 or NaN), and ``eps=0``
     with gradients that are all 0 so far divides 0 by 0 (NaN), as torch does.
     """
+    g, lr, beta1, beta2, eps = _stream_args(grads, lr, betas, eps)
+    amsgrad = as_flag("amsgrad", amsgrad)
+    with np.errstate(all="ignore"):
+        return _adam_streams(g, lr, beta1, beta2, eps, (amsgrad,))[0]
+
+
+def adam_and_amsgrad_stream(grads, lr=1.0, betas=(0.0, 0.999), eps=1e-8):
+    """``adam_stream`` for Adam and for AMSGrad at once: {"Adam": (movement, v_hat),
+    "AMSGrad": (movement, v_hat)}, the same numbers as two calls, bit for bit, in about half
+    the time (the EMAs of g and g² are scanned once; only AMSGrad's running maximum differs)."""
+    g, lr, beta1, beta2, eps = _stream_args(grads, lr, betas, eps)
+    with np.errstate(all="ignore"):
+        adam, ams = _adam_streams(g, lr, beta1, beta2, eps, (False, True))
+    return {"Adam": adam, "AMSGrad": ams}
+
+
+def _stream_args(grads, lr, betas, eps):
     g = as_real("grads", grads)
     if g.ndim == 0 or not np.isfinite(g).all():
         raise ValueError("grads must be finite numbers with a step axis first, shape (T, ...)")
@@ -224,20 +241,20 @@ def adam_stream(grads, lr=1.0, betas=(0.0, 0.999), eps=1e-8, amsgrad=False):
     beta1, beta2 = (_one(f"betas[{i}]", _beta(b, "betas", i)) for i, b in enumerate(betas))
     lr = _one("lr", _lr(lr))
     eps = _one("eps", _checked("eps", eps, "Invalid epsilon value: {}"))
-    amsgrad = as_flag("amsgrad", amsgrad)
-    with np.errstate(all="ignore"):
-        return _adam_stream(g, lr, beta1, beta2, eps, amsgrad)
+    return g, lr, beta1, beta2, eps
 
 
-def _adam_stream(g, lr, beta1, beta2, eps, amsgrad):
+def _adam_streams(g, lr, beta1, beta2, eps, amsgrads):
+    """(movement, v_hat) for each flag in ``amsgrads``, sharing the scans."""
     t = np.arange(1, g.shape[0] + 1).reshape((-1,) + (1,) * (g.ndim - 1))
     steps_last = np.moveaxis(g, 0, -1)  # ema_scan runs along the last axis
     m_hat = np.moveaxis(_scan(steps_last, beta1), -1, 0) / (1 - beta1**t)
     v = np.moveaxis(_scan(steps_last * steps_last, beta2), -1, 0)  # g² may overflow to inf
-    if amsgrad:
-        v = np.maximum.accumulate(v, axis=0)
-    v_hat = v / (1 - beta2**t)
-    return -lr * m_hat / (np.sqrt(v_hat) + eps), v_hat
+    out = []
+    for amsgrad in amsgrads:
+        v_hat = (np.maximum.accumulate(v, axis=0) if amsgrad else v) / (1 - beta2**t)
+        out.append((-lr * m_hat / (np.sqrt(v_hat) + eps), v_hat))
+    return out
 
 
 # -- minibatch gradients (notebook 06) --------------------------------------------------------

@@ -4,7 +4,8 @@ check a figure's texts.
 ``states(panel)`` sets the panel to a list of states (each control's extremes and a value
 between with the others at their defaults, every preset button, and the corners where all
 controls sit at their first or last value) and yields a label for each. By default a control
-is sampled; with OPTIMLAB_EXHAUSTIVE=1 every value of every control is visited.
+is sampled, and so is a long row of checkboxes; with OPTIMLAB_EXHAUSTIVE=1 every value of
+every control is visited.
 """
 
 from __future__ import annotations
@@ -73,8 +74,14 @@ def states(panel, k: int = 5):
             if c.value != defaults[name]:
                 c.value = defaults[name]
 
+    # a row of many checkboxes (09's nineteen racers): toggle a sample of them (the first,
+    # the last, some between; every one when exhaustive); the corners below tick all or none
+    boxes = [name for name, c in controls.items() if isinstance(c, w.Checkbox)]
+    toggled = set(sample(boxes, k))
     yield "defaults"
     for name, c in controls.items():
+        if isinstance(c, w.Checkbox) and name not in toggled:
+            continue
         for v in sample(values(c), k):
             c.value = v
             yield f"{name}={v!r}"
@@ -94,13 +101,17 @@ def states(panel, k: int = 5):
 
 
 def full_draw(figure):
-    """Lay out everything, the animated artists included, without rendering pixels."""
+    """Lay out everything, the animated artists included, without rendering pixels. The
+    figure's own response to a draw (saving a background, drawing its dynamic artists on the
+    canvas) is held off, as during savefig: nothing was rendered to save."""
     animated = [a for a in figure.fig.findobj() if a.get_animated()]
     for a in animated:
         a.set_animated(False)
+    figure._saving = True
     try:
         figure.fig.draw_without_rendering()
     finally:
+        figure._saving = False
         for a in animated:
             a.set_animated(True)
     return figure.fig.canvas.get_renderer()
@@ -149,9 +160,10 @@ def overlap(a: Bbox, b: Bbox, tol: float = 0.5) -> bool:
     return min(a.x1, b.x1) - max(a.x0, b.x0) > tol and min(a.y1, b.y1) - max(a.y0, b.y0) > tol
 
 
-def text_problems(figure) -> list[str]:
-    """Texts that overlap another text or leave the canvas."""
-    renderer = full_draw(figure)
+def text_problems(figure, renderer=None) -> list[str]:
+    """Texts that overlap another text or leave the canvas (``renderer``: that of a
+    ``full_draw`` just done, else one is done)."""
+    renderer = renderer or full_draw(figure)
     fig = figure.fig
     canvas = fig.bbox
     found = texts(fig, renderer)
@@ -171,10 +183,10 @@ def text_problems(figure) -> list[str]:
     return problems
 
 
-def data_under_notes(figure) -> list[str]:
+def data_under_notes(figure, renderer=None) -> list[str]:
     """Legends and axes notes (texts placed in axes coordinates) that a data line runs
-    through."""
-    renderer = full_draw(figure)
+    through (``renderer``: as for ``text_problems``)."""
+    renderer = renderer or full_draw(figure)
     fig = figure.fig
     problems = []
     for ax in fig.axes:

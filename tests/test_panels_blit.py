@@ -1,5 +1,6 @@
 """Blitting with cached axes frames shows the same picture as drawing the figure whole."""
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 from panel_driver import PANELS, panel_ids, states
@@ -10,12 +11,21 @@ def pixels(fig):
 
 
 @pytest.mark.parametrize("registered", PANELS, ids=panel_ids)
-def test_a_blitted_update_matches_a_full_draw(registered):
+def test_a_blitted_update_matches_a_full_draw_and_asks_for_no_other(registered, monkeypatch):
+    """After every update the figure is clean and has asked for no draw (see
+    test_panels_redraw.py: a stale figure is redrawn after every browser message, a loop), and
+    what the blit left on the canvas is what drawing the figure whole shows."""
     with registered.make() as panel:
         figure = panel.figure
         figure.redraw()
+        requests = []
+        monkeypatch.setattr(panel.fig.canvas, "draw_idle", lambda *a, **k: requests.append(1))
+        assert panel.fig.stale_callback is None
         worst = []
         for state in states(panel, k=3):
+            assert not panel.fig.stale, f"{state}: figure left stale"
+            plt.draw_all()  # what pyplot runs after every message from the browser
+            assert requests == [], f"{state}: a draw was requested"
             blitted = pixels(panel.fig)
             figure._background = None  # the next redraw draws everything
             figure.redraw()

@@ -17,8 +17,9 @@ def test_no_text_overlaps_or_leaves_the_figure(registered, width):
             assert panel.set_width(panel.figure.min_width_px) == panel.figure.min_width_px
         problems = []
         for state in states(panel, k=3):
-            problems += [f"{state}: {p}" for p in text_problems(panel.figure)]
-            problems += [f"{state}: {p}" for p in data_under_notes(panel.figure)]
+            renderer = full_draw(panel.figure)
+            problems += [f"{state}: {p}" for p in text_problems(panel.figure, renderer)]
+            problems += [f"{state}: {p}" for p in data_under_notes(panel.figure, renderer)]
         assert problems == []
 
 

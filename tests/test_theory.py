@@ -155,6 +155,31 @@ def test_adam_stream_equals_replay(betas, amsgrad):
     np.testing.assert_allclose(move, ref, rtol=1e-7)
 
 
+@settings(max_examples=30, deadline=None)
+@given(
+    b1=st.sampled_from([0.0, 0.5, 0.9]),
+    b2=st.sampled_from([0.9, 0.999, 0.9999]),
+    shape=st.sampled_from([(1,), (50,), (300, 2)]),
+    spike=st.sampled_from([1.0, 1e5, 1e200]),  # 1e200 squares to inf
+    seed=st.integers(0, 100),
+)
+def test_adam_and_amsgrad_at_once_is_two_adam_streams_bit_for_bit(b1, b2, shape, spike, seed):
+    grads = np.random.default_rng(seed).normal(size=shape)
+    grads[shape[0] // 2] = spike
+    both = T.adam_and_amsgrad_stream(grads, 0.1, (b1, b2))
+    for name, ams in (("Adam", False), ("AMSGrad", True)):
+        move, v_hat = T.adam_stream(grads, 0.1, (b1, b2), amsgrad=ams)
+        np.testing.assert_array_equal(both[name][0], move)
+        np.testing.assert_array_equal(both[name][1], v_hat)
+
+
+def test_adam_and_amsgrad_stream_checks_as_adam_stream_does():
+    with pytest.raises(ValueError, match="Invalid beta parameter at index 1: 1.0"):
+        T.adam_and_amsgrad_stream(np.ones(3), betas=(0.9, 1.0))
+    with pytest.raises(ValueError, match="grads must be finite numbers"):
+        T.adam_and_amsgrad_stream(np.array([1.0, np.nan]))
+
+
 def test_adam_stream_seed_004_table_and_bound():
     g = np.ones(101_001)
     g[100_999] = 1e5

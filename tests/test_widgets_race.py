@@ -3,6 +3,7 @@ iteration slider follows the landscape's budget, and bad input names the valid v
 
 import numpy as np
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 import optimlab as ol
 from optimlab import race as R
@@ -66,6 +67,13 @@ def test_the_iteration_slider_follows_the_budget(panel):
 
 
 def test_switching_landscapes_blits_once_prepared(panel, monkeypatch):
+    assert panel.figure.unprepared() != []  # no event loop here: the timer never fired
+    sent = []
+    monkeypatch.setattr(panel.fig.canvas, "blit", lambda *a: sent.append("blit"))
+    panel.figure.prepare()  # what the timer does in a kernel, one landscape per tick
+    assert panel.figure.unprepared() == []
+    assert sent == []  # preparing sends nothing to the browser
+    monkeypatch.undo()
     draws = []
     monkeypatch.setattr(panel.fig.canvas, "draw", lambda *a: draws.append(1))
     for name in LANDSCAPES:
@@ -116,3 +124,74 @@ def test_every_racers_checkbox_label_fits_six_to_a_row(panel):
     names = list(R.RACERS)
     for row in range(0, len(names), 6):
         assert sum(widths[n] + 4 for n in names[row : row + 6]) <= 840
+
+
+class FakeTimer:
+    """Stands in for the kernel's timer: the test fires it."""
+
+    def __init__(self):
+        self.callbacks, self.running = [], False
+
+    def add_callback(self, f):
+        self.callbacks.append(f)
+
+    def start(self):
+        self.running = True
+
+    def stop(self):
+        self.running = False
+
+    def fire(self):
+        for f in self.callbacks:
+            f()
+
+
+def test_the_other_landscapes_are_prepared_one_per_timer_tick(monkeypatch):
+    timers = []
+    monkeypatch.setattr(
+        FigureCanvasAgg, "new_timer",
+        lambda self, interval=None: timers.append(FakeTimer()) or timers[-1],
+    )  # fmt: skip
+    with ol.widgets.RacePanel(landscape="saddle", warm=False) as panel:
+        figure = panel.figure
+        assert len(timers) == 1 and timers[0].running  # set by the first full draw
+        todo = len(figure.unprepared())
+        assert todo == len(LANDSCAPES) - 1
+        for k in range(todo):
+            timers[0].fire()
+            assert len(figure.unprepared()) == todo - 1 - k
+        timers[0].fire()
+        assert not timers[0].running
+        assert panel.figure._landscape == "saddle"
+        before = np.asarray(panel.fig.canvas.buffer_rgba()).copy()
+        panel.fig.canvas.draw()  # the buffer holds the saddle's picture, as it was
+        np.testing.assert_array_equal(before, np.asarray(panel.fig.canvas.buffer_rgba()))
+        panel.set_width(panel.figure.min_width_px)  # a new width: a new timer, all again
+        assert len(timers) == 2 and len(figure.unprepared()) == todo
+
+
+IPYMPL_PREPARE = """
+import matplotlib
+matplotlib.use("module://ipympl.backend_nbagg")
+import optimlab as ol
+panel = ol.widgets.RacePanel(landscape="saddle", warm=False)
+canvas = panel.fig.canvas
+frames = []
+canvas.send = lambda content, buffers=None: frames.append(bool(buffers))
+for msg in ({"type": "initialized"}, {"type": "send_image_mode"}, {"type": "refresh"}):
+    canvas._handle_message(canvas, msg, [])
+canvas.draw()
+n = len(frames)
+panel.figure.prepare()
+print(len(frames) - n, panel.figure.unprepared())
+"""
+
+
+def test_preparing_sends_nothing_to_the_browser():
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-c", IPYMPL_PREPARE], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.split() == ["0", "[]"]

@@ -326,7 +326,10 @@ class LiveFigure:
     def close(self) -> None:
         """Release the canvas (under ipympl, close its widget) and forget the artists."""
         canvas = self.fig.canvas
-        if hasattr(canvas, "close"):  # ipympl: the canvas is a widget
+        if hasattr(canvas, "close"):  # ipympl: the canvas is a widget, and so is its toolbar,
+            toolbar = getattr(canvas, "toolbar", None)  # which holds the canvas: an open
+            if hasattr(toolbar, "close"):  # toolbar kept the whole figure alive
+                toolbar.close()
             canvas.close()
         plt.close(self.fig)  # in case it was registered with pyplot after all
         self._dynamic.clear()

@@ -8,6 +8,7 @@ contours). A new landscape redraws everything once.
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.lines import Line2D
 
 from ..problems import HIMMELBLAU_MINIMA, LANDSCAPES
@@ -68,8 +69,9 @@ class RaceFigure(LiveFigure):
     symlog axis for f itself.
 
     Only the racers' lines and the texts are redrawn on an update. Each landscape's static
-    picture (contours, axes, ticks) is saved the first time it is drawn (``prepare`` draws
-    them all), so switching landscapes blits too."""
+    picture (contours, axes, ticks) is saved the first time it is drawn, and the other
+    landscapes' are drawn in the kernel's idle time after that (``prepare``), so switching
+    landscapes blits too."""
 
     def __init__(self):
         super().__init__((9.0, 3.9))  # with its controls within 600 px (browser test)
@@ -114,6 +116,8 @@ class RaceFigure(LiveFigure):
         self._scenery: dict = {}  # landscape -> its contours, markers and tolerance line
         self._backgrounds: dict = {}  # (landscape, canvas size, dpi) -> saved background
         self._landscape = None
+        self._preparing = False
+        self._prepare_timer = None
 
     # -- pieces redone only when the landscape or the selection changes ---------------------
 
@@ -169,30 +173,73 @@ class RaceFigure(LiveFigure):
         # the background saved for this landscape at this size, if any: else a full draw
         self._background = self._backgrounds.get(self._key())
 
-    def _key(self):
-        return (self._landscape, tuple(np.round(self.fig.bbox.bounds, 3)), self.fig.dpi)
+    def _key(self, landscape=None):
+        landscape = self._landscape if landscape is None else landscape
+        return (landscape, tuple(np.round(self.fig.bbox.bounds, 3)), self.fig.dpi)
 
     def _on_full_draw(self, event):
         super()._on_full_draw(event)
         if not self._saving and self._background is not None:
             self._backgrounds[self._key()] = self._background
+            if not self._preparing:
+                self._prepare_later()
 
     def close(self) -> None:
+        if self._prepare_timer is not None:
+            self._prepare_timer.stop()
+            self._prepare_timer = None
         super().close()
         self._backgrounds.clear()
         self._scenery.clear()
 
-    def prepare(self, landscapes) -> None:
-        """Draw each landscape's static picture once and keep it, so that switching to it
-        later only blits (at this canvas size; a resize draws afresh). Ends on the landscape
-        it started with."""
+    def unprepared(self) -> list:
+        """The landscapes whose static picture is not saved at the current canvas size."""
         current = self._landscape
-        for name in landscapes:
-            self._configure(name)
-            if self._background is None:
-                self.fig.canvas.draw()  # its draw_event saves the background
+        return [s for s in LANDSCAPES if s != current and self._key(s) not in self._backgrounds]
+
+    def prepare(self, landscapes=None) -> None:
+        """Draw the static picture of ``landscapes`` (default: every one not yet saved at this
+        canvas size) and keep it, so that switching to them only blits. Nothing is sent to
+        the browser: the canvas's buffer is drawn into, then the current picture is put back
+        (``blit`` and ``draw`` are what send frames). Ends on the landscape it started with."""
+        current = self._landscape
+        canvas = self.fig.canvas
+        # Agg's own draw: ipympl's canvas.draw would also send the picture to the browser
+        draw = FigureCanvasAgg.draw if isinstance(canvas, FigureCanvasAgg) else type(canvas).draw
+        self._preparing = True
+        try:
+            for name in self.unprepared() if landscapes is None else landscapes:
+                self._configure(name)
+                if self._background is None:
+                    draw(canvas)  # its draw_event saves the background
+        finally:
+            self._preparing = False
         if current is not None:
             self._configure(current)
+            if self._background is not None:  # the buffer as the browser last saw it
+                canvas.restore_region(self._background)
+                self._draw_dynamic()
+
+    def _prepare_later(self, interval_ms: int = 400) -> None:
+        """After a full draw (the first, or at a new width), prepare the other landscapes in
+        the kernel's idle time, one per timer tick (a third of a second each), instead of all
+        at once when the panel is made: the width the browser gives the panel is not known
+        then, and a resize makes every saved picture useless. Without an event loop (tests,
+        scripts) the timer never fires: call ``prepare`` to have them all."""
+        if not self.unprepared():
+            return
+        timer = self.fig.canvas.new_timer(interval=interval_ms)
+
+        def tick():
+            todo = self.unprepared()
+            if self._prepare_timer is not timer or not todo:
+                timer.stop()
+                return
+            self.prepare(todo[:1])
+
+        timer.add_callback(tick)
+        self._prepare_timer = timer  # a newer timer (a later resize) replaces this one
+        timer.start()
 
     # -- every update ----------------------------------------------------------------------
 

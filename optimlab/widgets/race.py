@@ -72,9 +72,9 @@ class RacePanel(Panel):
             "inspect": inspector, **boxes,
         }  # fmt: skip
         rows = [w.HBox([dropdown, multiple_slider]), grid, w.HBox([it, play, inspector])]
+        # the first draw saves this landscape's background; the figure draws the others'
+        # in the kernel's idle time after it (RaceFigure.prepare), so switching only blits
         super().__init__(controls, rows, owned=[link])
-        self.figure.prepare(LANDSCAPES)  # every landscape's background: switching only blits
-        self.figure.redraw()
 
     def new_figure(self):
         return RaceFigure()

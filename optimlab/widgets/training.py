@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import weakref
 
 import ipywidgets as w
 import numpy as np
@@ -87,8 +88,10 @@ class TrainingPanel(Panel):
         self.train_button = w.Button(description="Train", button_style="success", icon="play")
         self.stop_button = w.Button(description="Stop", icon="stop")
         self.progress = w.IntProgress(value=0, min=0, max=epochs, description="epoch 0")
-        self.train_button.on_click(lambda _b: self.train())
-        self.stop_button.on_click(lambda _b: self.stop())
+        # the buttons hold the panel weakly, as its controls do (Panel): a dropped panel is
+        # collected and releases its figure
+        self.train_button.on_click(_weakly(self.train))
+        self.stop_button.on_click(_weakly(self.stop))
         presets = preset_buttons(
             "tuned lrs:",
             [
@@ -258,3 +261,15 @@ class TrainingPanel(Panel):
                 f"(gap {gap:.3f}); test accuracy {rows[3][-1]:.1%}"
             )
         show(last, w_end, status)
+
+
+def _weakly(method):
+    """A button callback that calls ``method`` while its object lives (holding it weakly)."""
+    ref = weakref.WeakMethod(method)
+
+    def call(_button):
+        bound = ref()
+        if bound is not None:
+            bound()
+
+    return call
