@@ -1,9 +1,13 @@
-"""Blitting with cached axes frames shows the same picture as drawing the figure whole."""
+"""Every registered panel in every state the driver visits, at its design width: blitting with
+cached axes frames shows the same picture as drawing the figure whole, no update leaves the
+figure asking for another draw, and no text overlaps another or leaves the canvas (the layout
+checks of test_panels_layout.py, which runs them at the narrowest width). One pass over the
+states for the three: driving the panels is most of the suite's time."""
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
-from panel_driver import PANELS, panel_ids, states
+from panel_driver import PANELS, data_under_notes, panel_ids, states, text_problems
 
 
 def pixels(fig):
@@ -11,17 +15,18 @@ def pixels(fig):
 
 
 @pytest.mark.parametrize("registered", PANELS, ids=panel_ids)
-def test_a_blitted_update_matches_a_full_draw_and_asks_for_no_other(registered, monkeypatch):
+def test_every_state_blits_a_full_draw_asks_no_redraw_and_fits_its_texts(registered, monkeypatch):
     """After every update the figure is clean and has asked for no draw (see
-    test_panels_redraw.py: a stale figure is redrawn after every browser message, a loop), and
-    what the blit left on the canvas is what drawing the figure whole shows."""
+    test_panels_redraw.py: a stale figure is redrawn after every browser message, a loop),
+    what the blit left on the canvas is what drawing the figure whole shows, and the texts of
+    that whole drawing fit (no overlap, nothing off the canvas, no data line through a note)."""
     with registered.make() as panel:
         figure = panel.figure
         figure.redraw()
         requests = []
         monkeypatch.setattr(panel.fig.canvas, "draw_idle", lambda *a, **k: requests.append(1))
         assert panel.fig.stale_callback is None
-        worst = []
+        worst, problems = [], []
         for state in states(panel, k=3):
             assert not panel.fig.stale, f"{state}: figure left stale"
             plt.draw_all()  # what pyplot runs after every message from the browser
@@ -30,12 +35,17 @@ def test_a_blitted_update_matches_a_full_draw_and_asks_for_no_other(registered, 
             figure._background = None  # the next redraw draws everything
             figure.redraw()
             full = pixels(panel.fig)
+            renderer = panel.fig.canvas.get_renderer()  # that of the whole drawing just done
+            problems += [f"{state}: {p}" for p in text_problems(figure, renderer)]
+            problems += [f"{state}: {p}" for p in data_under_notes(figure, renderer)]
+            panel.fig.stale = False  # measuring texts marks it changed; the canvas is current
             # spines and legends are drawn over the data in both; anti-aliased edges of
             # artists redrawn on a restored frame may differ by a few levels
             differ = np.abs(blitted - full).max(axis=-1) > 24
             worst.append((differ.mean(), state))
         share, state = max(worst)
         assert share < 0.002, f"{state}: {share:.2%} of the pixels differ from a full draw"
+        assert problems == []
 
 
 def test_frames_are_kept_while_the_limits_stay():
