@@ -157,6 +157,9 @@ def test_the_other_landscapes_are_prepared_one_per_timer_tick(monkeypatch):
         assert len(timers) == 1 and timers[0].running  # set by the first full draw
         todo = len(figure.unprepared())
         assert todo == len(LANDSCAPES) - 1
+        timers[0].fire()  # just after an update: a slider may be moving, nothing is drawn
+        assert len(figure.unprepared()) == todo
+        monkeypatch.setattr(figure, "_last_show", 0.0)  # idle since
         for k in range(todo):
             timers[0].fire()
             assert len(figure.unprepared()) == todo - 1 - k

@@ -7,6 +7,8 @@ contours). A new landscape redraws everything once.
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.lines import Line2D
@@ -50,6 +52,7 @@ WINDOWS = {
     "noisy bowl": ((-3.0, 3.0), (-3.0, 3.0)),
 }
 GAP_FLOOR = 1e-14  # the log axis's bottom (loss − f_min)
+BUSY_S = 1.0  # the landscapes are prepared only this long after the last update
 
 
 def _num(v: float) -> str:
@@ -118,6 +121,7 @@ class RaceFigure(LiveFigure):
         self._landscape = None
         self._preparing = False
         self._prepare_timer = None
+        self._last_show = 0.0
 
     # -- pieces redone only when the landscape or the selection changes ---------------------
 
@@ -224,7 +228,9 @@ class RaceFigure(LiveFigure):
         """After a full draw (the first, or at a new width), prepare the other landscapes in
         the kernel's idle time, one per timer tick (a third of a second each), instead of all
         at once when the panel is made: the width the browser gives the panel is not known
-        then, and a resize makes every saved picture useless. Without an event loop (tests,
+        then, and a resize makes every saved picture useless. A tick within ``BUSY_S`` of
+        the last update does nothing: a landscape takes about 0.3 s to draw, which a slider
+        being dragged would wait for. Without an event loop (tests,
         scripts) the timer never fires: call ``prepare`` to have them all."""
         if not self.unprepared():
             return
@@ -235,6 +241,8 @@ class RaceFigure(LiveFigure):
             if self._prepare_timer is not timer or not todo:
                 timer.stop()
                 return
+            if time.monotonic() - self._last_show < BUSY_S:
+                return  # someone is moving the controls: keep out of their way
             self.prepare(todo[:1])
 
         timer.add_callback(tick)
@@ -245,6 +253,7 @@ class RaceFigure(LiveFigure):
 
     def show(self, view) -> None:
         """Draw a ``race.RaceView``."""
+        self._last_show = time.monotonic()
         if view.landscape != self._landscape:
             self._configure(view.landscape)
         t = view.t
