@@ -76,8 +76,8 @@ class LiveFigure:
     """
 
     #: the narrowest figure, in design pixels (inches x BASE_DPI), whose texts still fit without
-    #: overlapping (tests/test_panels_layout.py checks every registered panel at this width and
-    #: at its design width); a figure that needs more room sets its own
+    #: overlapping (tests/test_panels_layout.py checks every registered panel at this width,
+    #: tests/test_panels_blit.py at its design width); a figure that needs more room sets its own
     min_width = 800
 
     def __init__(self, figsize, **adjust):
