@@ -198,3 +198,28 @@ def test_preparing_sends_nothing_to_the_browser():
         [sys.executable, "-c", IPYMPL_PREPARE], capture_output=True, text=True, check=True
     ).stdout
     assert out.split() == ["0", "[]"]
+
+
+def test_warm_computes_the_races_one_per_idle_timer_tick(monkeypatch):
+    timers = []
+    monkeypatch.setattr(
+        FigureCanvasAgg, "new_timer",
+        lambda self, interval=None: timers.append(FakeTimer()) or timers[-1],
+    )  # fmt: skip
+    computed = []
+    monkeypatch.setattr(ol.widgets.race, "race_trace", lambda *key: computed.append(key))
+    with ol.widgets.RacePanel(landscape="beale", racers=("SGD", "Adam")) as panel:
+        warm = panel._warm_timer
+        assert warm.running and computed == []  # nothing computed when the panel is made
+        warm.fire()  # just after an update: a slider may be moving
+        assert computed == []
+        monkeypatch.setattr(panel.figure, "_last_show", 0.0)  # idle since
+        warm.fire()
+        assert computed == [("SGD", "rosenbrock")]
+        for _ in range(100):
+            warm.fire()
+        want = {(n, s) for s in LANDSCAPES for n in ("SGD", "Adam")} | {
+            (n, "beale") for n in R.RACERS
+        }
+        assert set(computed) == want and len(computed) == len(want)
+        assert not warm.running

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import time
+import weakref
+
 import ipywidgets as w
 
-from ..plots.race import RaceFigure
+from ..plots.race import BUSY_S, RaceFigure
 from ..problems import LANDSCAPES
 from ..race import DEFAULT_RACERS, MULTIPLES, RACERS, race_trace, race_view
 from .controls import DESCRIPTION_STYLE, steps_slider, value_slider
@@ -22,9 +25,10 @@ class RacePanel(Panel):
 
     Each racer's run is computed once per landscape for every multiple at once
     (``race.race_trace``, cached), so the iteration and multiple sliders only move artists;
-    ``warm=True`` computes, when the panel is made, the ticked racers on every landscape and
-    every racer on the first one (a few seconds); any other racer is computed the first time
-    it is ticked or inspected on a landscape (about 0.1 s for Rosenbrock's 3000 steps)."""
+    ``warm=True`` computes, in the kernel's idle time after the panel is made, the ticked
+    racers on every landscape and every racer on the first one (a few seconds in all); any
+    race not computed yet is computed the first time it is shown (about 0.1 s for
+    Rosenbrock's 3000 steps)."""
 
     def __init__(self, landscape="rosenbrock", racers=DEFAULT_RACERS, multiple=1.0,
                  inspect="Adam", t=None, warm=True):  # fmt: skip
@@ -37,11 +41,6 @@ class RacePanel(Panel):
                 )
         steps = LANDSCAPES[landscape].steps
         t = steps if t is None else t
-        if warm:  # the ticked racers everywhere, and every racer on the first landscape
-            for scape in LANDSCAPES:
-                for name in RACERS if scape == landscape else racers:
-                    if not (name == "LBFGS" and LANDSCAPES[scape].noise):
-                        race_trace(name, scape)
         self._holding = False
         self._landscape = landscape
         dropdown = w.Dropdown(
@@ -75,6 +74,37 @@ class RacePanel(Panel):
         # the first draw saves this landscape's background; the figure draws the others'
         # in the kernel's idle time after it (RaceFigure.prepare), so switching only blits
         super().__init__(controls, rows, owned=[link])
+        if warm:  # the ticked racers everywhere, and every racer on this landscape
+            self._warm_later([
+                (name, scape)
+                for scape in LANDSCAPES
+                for name in (RACERS if scape == landscape else racers)
+                if not (name == "LBFGS" and LANDSCAPES[scape].noise)
+            ])  # fmt: skip
+
+    def _warm_later(self, todo: list, interval_ms: int = 150) -> None:
+        """Compute the races in ``todo`` ((racer, landscape) pairs, cached by
+        ``race.race_trace``) in the kernel's idle time, one per timer tick (up to 0.1 s each),
+        none within ``BUSY_S`` of the last update: so that ticking a racer or switching the
+        landscape later finds its race ready, without making Run All wait for 43 races.
+        Without an event loop (tests, scripts) the timer never fires and a race is computed
+        when it is first shown."""
+        todo = list(todo)
+        timer = self.fig.canvas.new_timer(interval=interval_ms)
+        panel = weakref.ref(self)
+
+        def tick():
+            me = panel()
+            if me is None or me.closed or not todo:
+                timer.stop()
+                return
+            if time.monotonic() - me.figure._last_show < BUSY_S:
+                return  # someone is moving the controls: keep out of their way
+            race_trace(*todo.pop(0))
+
+        timer.add_callback(tick)
+        self._warm_timer = timer  # kept alive with the panel
+        timer.start()
 
     def new_figure(self):
         return RaceFigure()

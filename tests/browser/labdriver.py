@@ -80,6 +80,7 @@ def lab_server(root: Path, timeout: float = 90.0):
         "--ServerApp.port_retries=0",
         f"--LabApp.workspaces_dir={root / '.workspaces'}",
         f"--LabApp.user_settings_dir={settings}",
+        "--LabApp.expose_app_in_browser=True",  # window.jupyterapp: open notebooks in place
     ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         cmd.append("--allow-root")
@@ -113,7 +114,10 @@ class LabPage:
 
     def __init__(self, page, base: str, token: str, notebook: str):
         self.page, self.notebook = page, notebook
-        page.goto(f"{base}/lab/tree/{notebook}?token={token}&reset")
+        if page.url.startswith(f"{base}/lab") and page.evaluate("() => !!window.jupyterapp"):
+            page.evaluate(OPEN_IN_APP, notebook)  # JupyterLab is loaded: no page reload
+        else:
+            page.goto(f"{base}/lab/tree/{notebook}?token={token}&reset")
         page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
         deadline = time.monotonic() + 60
         while not self.kernel_idle():  # Run All before the kernel is connected runs nothing
@@ -234,6 +238,21 @@ class LabPage:
             time.sleep(0.25)
 
 
+# Close every open document without asking (a notebook that ran is unsaved), shut its kernel
+# down, and open ``path``: what a reload with ?reset does, without loading JupyterLab again.
+OPEN_IN_APP = """async (path) => {
+    const app = window.jupyterapp;
+    for (const widget of Array.from(app.shell.widgets('main'))) {
+        if (widget.context) { widget.context.model.dirty = false; }
+        if (widget.sessionContext && widget.sessionContext.session) {
+            await widget.sessionContext.shutdown();
+        }
+        widget.dispose();
+    }
+    await app.commands.execute('docmanager:open', {path, factory: 'Notebook'});
+}"""
+
+
 class Screen(NamedTuple):
     """A screen setting: window size in device pixels, browser zoom, file browser open."""
 
@@ -283,6 +302,8 @@ def settle(page, timeout: float = 15.0) -> None:
     last, stable_since = None, time.monotonic()
     while time.monotonic() < deadline:
         now = page.evaluate(js)
+        if now == "" and last is None:
+            return  # no canvas on the page (before Run All): nothing to wait for
         if now != last:
             last, stable_since = now, time.monotonic()
         elif time.monotonic() - stable_since > 0.8:
