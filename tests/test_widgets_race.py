@@ -146,12 +146,18 @@ class FakeTimer:
             f()
 
 
-def test_the_other_landscapes_are_prepared_one_per_timer_tick(monkeypatch):
-    timers = []
+@pytest.fixture
+def timers(monkeypatch):
+    """Every timer a figure makes, as a FakeTimer the test fires (no event loop here)."""
+    made = []
     monkeypatch.setattr(
         FigureCanvasAgg, "new_timer",
-        lambda self, interval=None: timers.append(FakeTimer()) or timers[-1],
+        lambda self, interval=None: made.append(FakeTimer()) or made[-1],
     )  # fmt: skip
+    return made
+
+
+def test_the_other_landscapes_are_prepared_one_per_timer_tick(timers, monkeypatch):
     with ol.widgets.RacePanel(landscape="saddle", warm=False) as panel:
         figure = panel.figure
         assert len(timers) == 1 and timers[0].running  # set by the first full draw
@@ -159,7 +165,7 @@ def test_the_other_landscapes_are_prepared_one_per_timer_tick(monkeypatch):
         assert todo == len(LANDSCAPES) - 1
         timers[0].fire()  # just after an update: a slider may be moving, nothing is drawn
         assert len(figure.unprepared()) == todo
-        monkeypatch.setattr(figure, "_last_show", 0.0)  # idle since
+        monkeypatch.setattr(figure, "_last_redraw", 0.0)  # idle since
         for k in range(todo):
             timers[0].fire()
             assert len(figure.unprepared()) == todo - 1 - k
@@ -200,20 +206,15 @@ def test_preparing_sends_nothing_to_the_browser():
     assert out.split() == ["0", "[]"]
 
 
-def test_warm_computes_the_races_one_per_idle_timer_tick(monkeypatch):
-    timers = []
-    monkeypatch.setattr(
-        FigureCanvasAgg, "new_timer",
-        lambda self, interval=None: timers.append(FakeTimer()) or timers[-1],
-    )  # fmt: skip
+def test_warm_computes_the_races_one_per_idle_timer_tick(timers, monkeypatch):
     computed = []
     monkeypatch.setattr(ol.widgets.race, "race_trace", lambda *key: computed.append(key))
     with ol.widgets.RacePanel(landscape="beale", racers=("SGD", "Adam")) as panel:
-        warm = panel._warm_timer
+        warm = panel.figure._idle["warm"]
         assert warm.running and computed == []  # nothing computed when the panel is made
         warm.fire()  # just after an update: a slider may be moving
         assert computed == []
-        monkeypatch.setattr(panel.figure, "_last_show", 0.0)  # idle since
+        monkeypatch.setattr(panel.figure, "_last_redraw", 0.0)  # idle since
         warm.fire()
         assert computed == [("SGD", "rosenbrock")]
         for _ in range(100):

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import io
 import math
+import time
+import weakref
 
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
 
 from .style import BASE_DPI, dpi
+
+QUIET_S = 1.0  # idle work (``LiveFigure.when_idle``) waits this long after the last redraw
 
 
 def new_figure(figsize: tuple[float, float], **adjust) -> plt.Figure:
@@ -89,6 +93,8 @@ class LiveFigure:
         self._frames: dict = {}  # dynamic axes -> (key, image of its frame, its box)
         self._cache_frames = True
         self._misses: dict = {}  # dynamic axes -> updates in a row that changed its frame
+        self._last_redraw = 0.0  # time.monotonic() of the last redraw (see when_idle)
+        self._idle: dict = {}  # name -> the timer doing that idle work
         self.fig.canvas.mpl_connect("draw_event", self._on_full_draw)
 
     # -- width -------------------------------------------------------------------------------
@@ -323,8 +329,41 @@ class LiveFigure:
             self.fig.bbox.bounds,
         )
 
+    def when_idle(self, name: str, next_job, interval_ms: int) -> None:
+        """Do work in the kernel's idle time: on each timer tick, unless the figure was redrawn
+        less than ``QUIET_S`` ago (someone is moving a control: a tick would delay them), call
+        ``next_job()`` and run the job it returns; stop when it returns None or the figure is
+        closed. Work under the same ``name`` replaces what was scheduled before. Without an
+        event loop (tests, scripts) the timer never fires: nothing runs."""
+        old = self._idle.pop(name, None)
+        if old is not None:
+            old.stop()
+        timer = self.fig.canvas.new_timer(interval=interval_ms)
+        me = weakref.ref(self)  # a running timer must not keep a dropped figure alive
+
+        def tick():
+            figure = me()
+            if figure is None or figure._idle.get(name) is not timer:
+                timer.stop()
+                return
+            if time.monotonic() - figure._last_redraw < QUIET_S:
+                return
+            job = next_job()
+            if job is None:
+                timer.stop()
+                del figure._idle[name]
+                return
+            job()
+
+        timer.add_callback(tick)
+        self._idle[name] = timer
+        timer.start()
+
     def close(self) -> None:
         """Release the canvas (under ipympl, close its widget) and forget the artists."""
+        for timer in self._idle.values():
+            timer.stop()
+        self._idle.clear()
         canvas = self.fig.canvas
         if hasattr(canvas, "close"):  # ipympl: the canvas is a widget, and so is its toolbar,
             toolbar = getattr(canvas, "toolbar", None)  # which holds the canvas: an open
@@ -344,6 +383,7 @@ class LiveFigure:
         """Show the current state of the artists: a full draw the first time, then only the
         dynamic artists over the saved background."""
         canvas = self.fig.canvas
+        self._last_redraw = time.monotonic()
         if self._background is None:
             canvas.draw()  # its draw_event saves the background; ipympl sends the frame
         else:

@@ -7,8 +7,6 @@ contours). A new landscape redraws everything once.
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.lines import Line2D
@@ -52,7 +50,6 @@ WINDOWS = {
     "noisy bowl": ((-3.0, 3.0), (-3.0, 3.0)),
 }
 GAP_FLOOR = 1e-14  # the log axis's bottom (loss − f_min)
-BUSY_S = 1.0  # the landscapes are prepared only this long after the last update
 
 
 def _num(v: float) -> str:
@@ -120,8 +117,6 @@ class RaceFigure(LiveFigure):
         self._backgrounds: dict = {}  # (landscape, canvas size, dpi) -> saved background
         self._landscape = None
         self._preparing = False
-        self._prepare_timer = None
-        self._last_show = 0.0
 
     # -- pieces redone only when the landscape or the selection changes ---------------------
 
@@ -189,9 +184,6 @@ class RaceFigure(LiveFigure):
                 self._prepare_later()
 
     def close(self) -> None:
-        if self._prepare_timer is not None:
-            self._prepare_timer.stop()
-            self._prepare_timer = None
         super().close()
         self._backgrounds.clear()
         self._scenery.clear()
@@ -226,34 +218,23 @@ class RaceFigure(LiveFigure):
 
     def _prepare_later(self, interval_ms: int = 400) -> None:
         """After a full draw (the first, or at a new width), prepare the other landscapes in
-        the kernel's idle time, one per timer tick (a third of a second each), instead of all
-        at once when the panel is made: the width the browser gives the panel is not known
-        then, and a resize makes every saved picture useless. A tick within ``BUSY_S`` of
-        the last update does nothing: a landscape takes about 0.3 s to draw, which a slider
-        being dragged would wait for. Without an event loop (tests,
-        scripts) the timer never fires: call ``prepare`` to have them all."""
+        the kernel's idle time, one per timer tick (a third of a second each; ``when_idle``),
+        instead of all at once when the panel is made: the width the browser gives the panel
+        is not known then, and a resize makes every saved picture useless. Without an event
+        loop (tests, scripts) the timer never fires: call ``prepare`` to have them all."""
         if not self.unprepared():
             return
-        timer = self.fig.canvas.new_timer(interval=interval_ms)
 
-        def tick():
+        def next_job():
             todo = self.unprepared()
-            if self._prepare_timer is not timer or not todo:
-                timer.stop()
-                return
-            if time.monotonic() - self._last_show < BUSY_S:
-                return  # someone is moving the controls: keep out of their way
-            self.prepare(todo[:1])
+            return (lambda: self.prepare(todo[:1])) if todo else None
 
-        timer.add_callback(tick)
-        self._prepare_timer = timer  # a newer timer (a later resize) replaces this one
-        timer.start()
+        self.when_idle("prepare", next_job, interval_ms)
 
     # -- every update ----------------------------------------------------------------------
 
     def show(self, view) -> None:
         """Draw a ``race.RaceView``."""
-        self._last_show = time.monotonic()
         if view.landscape != self._landscape:
             self._configure(view.landscape)
         t = view.t

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import time
-import weakref
+import functools
 
 import ipywidgets as w
 
-from ..plots.race import BUSY_S, RaceFigure
+from ..plots.race import RaceFigure
 from ..problems import LANDSCAPES
 from ..race import DEFAULT_RACERS, MULTIPLES, RACERS, race_trace, race_view
 from .controls import DESCRIPTION_STYLE, steps_slider, value_slider
@@ -84,27 +83,16 @@ class RacePanel(Panel):
 
     def _warm_later(self, todo: list, interval_ms: int = 150) -> None:
         """Compute the races in ``todo`` ((racer, landscape) pairs, cached by
-        ``race.race_trace``) in the kernel's idle time, one per timer tick (up to 0.1 s each),
-        none within ``BUSY_S`` of the last update: so that ticking a racer or switching the
-        landscape later finds its race ready, without making Run All wait for 43 races.
-        Without an event loop (tests, scripts) the timer never fires and a race is computed
-        when it is first shown."""
+        ``race.race_trace``) in the kernel's idle time, one per timer tick (up to 0.1 s each;
+        ``LiveFigure.when_idle``): so that ticking a racer or switching the landscape later
+        finds its race ready, without making Run All wait for 43 races. Without an event loop
+        (tests, scripts) a race is computed when it is first shown."""
         todo = list(todo)
-        timer = self.fig.canvas.new_timer(interval=interval_ms)
-        panel = weakref.ref(self)
 
-        def tick():
-            me = panel()
-            if me is None or me.closed or not todo:
-                timer.stop()
-                return
-            if time.monotonic() - me.figure._last_show < BUSY_S:
-                return  # someone is moving the controls: keep out of their way
-            race_trace(*todo.pop(0))
+        def next_job():
+            return functools.partial(race_trace, *todo.pop(0)) if todo else None
 
-        timer.add_callback(tick)
-        self._warm_timer = timer  # kept alive with the panel
-        timer.start()
+        self.figure.when_idle("warm", next_job, interval_ms)
 
     def new_figure(self):
         return RaceFigure()
