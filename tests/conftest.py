@@ -13,9 +13,41 @@ if os.environ.get("CI"):
 
 import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
 def _close_figures():
     yield
     plt.close("all")
+
+
+class FakeTimer:
+    """Stands in for the kernel's timer: the test fires it."""
+
+    def __init__(self):
+        self.callbacks, self.running = [], False
+
+    def add_callback(self, f):
+        self.callbacks.append(f)
+
+    def start(self):
+        self.running = True
+
+    def stop(self):
+        self.running = False
+
+    def fire(self):
+        for f in self.callbacks:
+            f()
+
+
+@pytest.fixture
+def timers(monkeypatch):
+    """Every timer a figure makes, as a FakeTimer the test fires (no event loop here)."""
+    made = []
+    monkeypatch.setattr(
+        FigureCanvasAgg, "new_timer",
+        lambda self, interval=None: made.append(FakeTimer()) or made[-1],
+    )  # fmt: skip
+    return made

@@ -3,7 +3,6 @@ iteration slider follows the landscape's budget, and bad input names the valid v
 
 import numpy as np
 import pytest
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 import optimlab as ol
 from optimlab import race as R
@@ -124,37 +123,6 @@ def test_every_racers_checkbox_label_fits_six_to_a_row(panel):
     names = list(R.RACERS)
     for row in range(0, len(names), 6):
         assert sum(widths[n] + 4 for n in names[row : row + 6]) <= 840
-
-
-class FakeTimer:
-    """Stands in for the kernel's timer: the test fires it."""
-
-    def __init__(self):
-        self.callbacks, self.running = [], False
-
-    def add_callback(self, f):
-        self.callbacks.append(f)
-
-    def start(self):
-        self.running = True
-
-    def stop(self):
-        self.running = False
-
-    def fire(self):
-        for f in self.callbacks:
-            f()
-
-
-@pytest.fixture
-def timers(monkeypatch):
-    """Every timer a figure makes, as a FakeTimer the test fires (no event loop here)."""
-    made = []
-    monkeypatch.setattr(
-        FigureCanvasAgg, "new_timer",
-        lambda self, interval=None: made.append(FakeTimer()) or made[-1],
-    )  # fmt: skip
-    return made
 
 
 def test_the_other_landscapes_are_prepared_one_per_timer_tick(timers, monkeypatch):

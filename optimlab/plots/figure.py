@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import math
+import threading
 import time
 import weakref
 
@@ -11,6 +12,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
 
+from .frames import send_small_frames
 from .style import BASE_DPI, dpi
 
 QUIET_S = 1.0  # idle work (``LiveFigure.when_idle``) waits this long after the last redraw
@@ -42,12 +44,28 @@ def new_figure(figsize: tuple[float, float], **adjust) -> plt.Figure:
         canvas.syncing_data_url = False
     if hasattr(canvas, "set_image_mode") and hasattr(canvas, "_image_mode"):
         _draw_frames_over(canvas)
+        send_small_frames(canvas)
     # pyplot redraws a figure whenever one of its artists changes (interactive mode). Panels
     # redraw explicitly (LiveFigure.redraw), and an automatic full draw on top of that would
     # undo the blitting, or loop: drawing the changing artists marks their axes changed again.
     fig.stale_callback = None
     fig.subplots_adjust(**adjust)
     return fig
+
+
+def _hold_for_events(canvas, lock) -> None:
+    """Under ipympl (or any web canvas), handle the browser's requests to the canvas (draw,
+    resize, refresh, image mode) while holding ``lock``: they may come on another thread than
+    the figure's other work (see ``LiveFigure``)."""
+    handle = getattr(canvas, "handle_event", None)
+    if handle is None or not hasattr(canvas, "get_diff_image"):
+        return
+
+    def handle_event(event):
+        with lock:
+            return handle(event)
+
+    canvas.handle_event = handle_event
 
 
 def _draw_frames_over(canvas) -> None:
@@ -77,6 +95,13 @@ class LiveFigure:
     then repaints only those on top of a saved image of the rest (matplotlib's blitting): the
     static axes, their ticks and labels are not drawn again on every event. Any full draw (the
     first one, a resize, a change of screen resolution under ipympl) saves a fresh background.
+
+    ``lock`` makes the work on the figure one thread at a time. In a kernel, ipywidgets may
+    deliver the controls' and the canvas's messages on a thread of their own (a kernel subshell,
+    as JupyterLab 4 does), while a timer fires on the thread that started it (``when_idle``,
+    the whole-frame resends): without it, a timer's drawing and a key press's blit ran at once
+    on one canvas (slower, and a frame could mix both). Panels hold it for each update; the
+    canvas's own event handling (ipympl's draw, resize and refresh requests) holds it too.
     """
 
     #: the narrowest figure, in design pixels (inches x BASE_DPI), whose texts still fit without
@@ -95,7 +120,9 @@ class LiveFigure:
         self._misses: dict = {}  # dynamic axes -> updates in a row that changed its frame
         self._last_redraw = 0.0  # time.monotonic() of the last redraw (see when_idle)
         self._idle: dict = {}  # name -> the timer doing that idle work
+        self.lock = threading.RLock()
         self.fig.canvas.mpl_connect("draw_event", self._on_full_draw)
+        _hold_for_events(self.fig.canvas, self.lock)
 
     # -- width -------------------------------------------------------------------------------
 
@@ -171,10 +198,11 @@ class LiveFigure:
         it received, and if that was a diff, the canvas showed only its changed pixels."""
         canvas = self.fig.canvas
         manager = getattr(canvas, "manager", None)
-        if hasattr(canvas, "_force_full") and manager is not None and self._background:
-            canvas._force_full = True
-            canvas._png_is_old = True
-            manager.refresh_all()
+        with self.lock:
+            if hasattr(canvas, "_force_full") and manager is not None and self._background:
+                canvas._force_full = True
+                canvas._png_is_old = True
+                manager.refresh_all()
 
     def fit(self, px) -> int | None:
         """``set_width`` clamped to [min_width_px, max_width], for widths reported by the
@@ -346,14 +374,15 @@ class LiveFigure:
             if figure is None or figure._idle.get(name) is not timer:
                 timer.stop()
                 return
-            if time.monotonic() - figure._last_redraw < QUIET_S:
-                return
-            job = next_job()
-            if job is None:
-                timer.stop()
-                del figure._idle[name]
-                return
-            job()
+            with figure.lock:
+                if time.monotonic() - figure._last_redraw < QUIET_S:
+                    return
+                job = next_job()
+                if job is None:
+                    timer.stop()
+                    del figure._idle[name]
+                    return
+                job()
 
         timer.add_callback(tick)
         self._idle[name] = timer

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import ipywidgets as w
 import numpy as np
 
@@ -57,31 +59,37 @@ def value_presets(slider: w.SelectionSlider, values, label: str, fmt="{:g}") -> 
     return preset_buttons(label, [(fmt.format(v), {slider: float(v)}) for v in values])
 
 
-_DEFERRED: list | None = None  # while a preset sets its controls: the updates it caused
+class _Presets(threading.local):
+    """Per thread (widget events may come on more than one): while a preset sets its
+    controls, the updates it caused, else None."""
+
+    deferred: list | None = None
+
+
+_PRESETS = _Presets()
 
 
 def defer(update) -> bool:
     """Called by a panel's update: True if a preset is setting several controls, in which
     case ``update`` runs once when it has set them all (one redraw per click, not one per
     control)."""
-    if _DEFERRED is None:
+    if _PRESETS.deferred is None:
         return False
-    if update not in _DEFERRED:
-        _DEFERRED.append(update)
+    if update not in _PRESETS.deferred:
+        _PRESETS.deferred.append(update)
     return True
 
 
 def _apply(settings: dict) -> None:
-    global _DEFERRED
-    outer = _DEFERRED is None
+    outer = _PRESETS.deferred is None
     if outer:
-        _DEFERRED = []
+        _PRESETS.deferred = []
     try:
         for control, value in settings.items():
             control.value = value
     finally:
         if outer:
-            pending, _DEFERRED = _DEFERRED, None
+            pending, _PRESETS.deferred = _PRESETS.deferred, None
             for update in pending:
                 update()
 

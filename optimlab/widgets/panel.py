@@ -48,15 +48,19 @@ class Panel:
         update = weakref.WeakMethod(self.update)
         fit = weakref.WeakMethod(self.fit)
 
+        lock = self.figure.lock  # events may come on another thread than timers (LiveFigure)
+
         def on_change(change):
             method = update()
             if method is not None:
-                method(change)
+                with lock:
+                    method(change)
 
         def on_width(change):
             method = fit()
             if method is not None:
-                method(change["new"])
+                with lock:
+                    method(change["new"])
 
         for control in controls.values():
             if hasattr(control, "value") and not isinstance(control, w.Play):
@@ -79,14 +83,16 @@ class Panel:
     def update(self, change=None) -> None:
         if change is not None and defer(self.update):  # a preset: once, after all its controls
             return
-        self.figure.show(self.compute())
-        self.figure.redraw()
+        with self.figure.lock:
+            self.figure.show(self.compute())
+            self.figure.redraw()
 
     def set_width(self, px) -> int:
         """Make the figure ``px`` screen pixels wide (at most its design width) and redraw it
         whole; below the narrowest width its texts fit in, a ValueError naming the width."""
-        width = self.figure.set_width(px)
-        self.figure.redraw()
+        with self.figure.lock:
+            width = self.figure.set_width(px)
+            self.figure.redraw()
         return width
 
     def fit(self, px) -> None:

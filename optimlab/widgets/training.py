@@ -99,7 +99,6 @@ class TrainingPanel(Panel):
                 ("Adam 0.003", {c["optimizer"]: "Adam", c["lr"]: 0.003}),
             ],
         )
-        self._lock = threading.RLock()
         self._stop = threading.Event()
         self._thread = None
         self._generation = 0
@@ -127,7 +126,7 @@ class TrainingPanel(Panel):
     def update(self, change=None) -> None:
         if change is not None:
             self.stop()
-        with self._lock:  # one at a time with the training thread's redraws
+        with self.figure.lock:  # one at a time with the training thread's redraws
             if change is not None:  # a control moved: the old training no longer applies
                 self._generation += 1
                 self._view = None
@@ -207,7 +206,7 @@ class TrainingPanel(Panel):
             view = TrainingView(
                 label, epochs, np.arange(len(rows[0])), *map(np.array, rows), self._proba(w), status
             )
-            with self._lock:
+            with self.figure.lock:
                 if generation != self._generation:  # the settings changed meanwhile
                     return False
                 self._view = view
@@ -219,7 +218,7 @@ class TrainingPanel(Panel):
             x = np.reshape(x, (-1, task.net.size))[0]
             for row, v in zip(rows, evaluate(task, x), strict=True):
                 row.append(float(v))
-            with self._lock:
+            with self.figure.lock:
                 if generation != self._generation:  # the settings changed: this run is over
                     return False
                 self.progress.value = epoch

@@ -1,0 +1,71 @@
+"""What encoding the frames costs per event: matplotlib's own ``get_diff_image`` (Pillow, the
+whole canvas) against optimlab's (``optimlab.plots.frames``: the changed corner, blank rows
+deflated once), for the first control of every registered panel at 838 px (the column JupyterLab
+gives a panel at 1280 x 720 with its file browser open).
+
+The two encoders take turns event by event on the same panel, so both see the same machine.
+Prints, per panel, the median event time (callback, redraw, encoding, hand-over to the comm)
+with each, their ratio, and the median frame size.
+
+    python benchmarks/frames.py
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+
+import slider_latency as b  # sets ipympl's backend; run from the repository's root
+from matplotlib.backends.backend_webagg_core import FigureCanvasWebAggCore
+
+import optimlab as ol
+
+WIDTH = 838
+EVENTS = 40
+
+
+def main():
+    print(f"{'nb':<3}{'panel':<20} {'control':<11} {'mpl ms':>8} {'optimlab ms':>12} "
+          f"{'ratio':>6} {'mpl bytes':>10} {'optimlab bytes':>15}")  # fmt: skip
+    ratios = []
+    for registered in ol.widgets.PANELS:
+        panel = registered.make()
+        canvas = panel.fig.canvas
+        ours = canvas.get_diff_image
+        sink = b.FrameSink(canvas)
+        b.prepare_idle_work(panel)
+        panel.set_width(WIDTH)
+        name, control = next(
+            (n, c) for n, c in panel.controls.items() if hasattr(c, "value") and n != "play"
+        )
+        values = b.values_of(control)
+        times = {"mpl": [], "ours": []}
+        sizes = {"mpl": [], "ours": []}
+        for k, v in enumerate(values[:2] + values[: EVENTS - 2] + values[:2]):
+            which = "mpl" if k % 2 else "ours"
+            canvas.get_diff_image = (
+                (lambda c=canvas: FigureCanvasWebAggCore.get_diff_image(c))
+                if which == "mpl" else ours
+            )  # fmt: skip
+            sent = sink.bytes
+            t0 = time.perf_counter()
+            control.value = v
+            ms = 1e3 * (time.perf_counter() - t0)
+            if k >= 2:  # the first two warm caches
+                times[which].append(ms)
+                sizes[which].append(sink.bytes - sent)
+        canvas.get_diff_image = ours
+        mpl, mine = statistics.median(times["mpl"]), statistics.median(times["ours"])
+        ratios.append(mine / mpl)
+        print(
+            f"{registered.notebook:<3}{registered.name:<20} {name:<11} {mpl:>8.1f} {mine:>12.1f} "
+            f"{mine / mpl:>6.2f} {statistics.median(sizes['mpl']):>10.0f} "
+            f"{statistics.median(sizes['ours']):>15.0f}",
+            flush=True,
+        )
+        panel.close()
+    print(f"median ratio optimlab / matplotlib: {statistics.median(ratios):.2f}")
+
+
+if __name__ == "__main__":
+    main()
