@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .optim import SGD, Adagrad, Adam, RMSprop
+from .optim.base import as_real
 from .problems import Problem, gaussian_well, quadratic, tilted_double_well
 from .run import Trajectory, replay, run
 from .theory import adam_and_amsgrad_stream, critical_momentum, ema, momentum_radius
@@ -212,20 +213,36 @@ class Stall:
     recovered: dict  # name -> steps after the burst to half speed, or None
 
 
-def stall_references(alpha, lr, steps=500) -> dict:
-    """Adagrad(lr) and RMSprop(lr, alpha) replayed on ``steps`` gradients 1 (no burst)."""
-    opts = {"Adagrad": Adagrad(lr=lr), "RMSProp": RMSprop(lr=lr, alpha=alpha)}
-    return {k: replay(o, np.ones(steps)).x for k, o in opts.items()}
+STALLERS = ("Adagrad", "RMSProp")
 
 
-def stall(alpha, size, length, lr, steps=500, references=None) -> Stall:
-    """Replay Adagrad(lr) and RMSprop(lr, alpha) on ``burst_stream(size, length, steps)``;
-    ``references``: ``stall_references(alpha, lr, steps)`` if already computed."""
+def stall_pair(name, alpha, lr, grads) -> tuple[np.ndarray, np.ndarray]:
+    """``name`` ("Adagrad": Adagrad(lr), or "RMSProp": RMSprop(lr, alpha)) replayed on
+    ``grads`` and on as many gradients 1 (no burst), side by side in one replay: each update
+    is elementwise, so the two columns are the two separate runs, bit for bit. Returns
+    (run, reference), each the T + 1 points."""
+    if name not in STALLERS:
+        raise ValueError(f"name must be one of {STALLERS}, got {name!r}")
+    opt = Adagrad(lr=lr) if name == "Adagrad" else RMSprop(lr=lr, alpha=alpha)
+    grads = as_real("grads", grads)
+    if grads.ndim != 1:
+        raise ValueError(f"grads must be one stream of gradients (1-D), got shape {grads.shape}")
+    x = replay(opt, np.stack([grads, np.ones_like(grads)], axis=1)).x
+    return x[:, 0], x[:, 1]
+
+
+def stall(alpha, size, length, lr, steps=500, pairs=None) -> Stall:
+    """Replay Adagrad(lr) and RMSprop(lr, alpha) on ``burst_stream(size, length, steps)`` and
+    on gradients 1; ``pairs``: name -> ``stall_pair`` for these settings, where already
+    computed (a panel keeps Adagrad's while only alpha moves)."""
     grads = burst_stream(size, length, steps)
-    opts = {"Adagrad": Adagrad(lr=lr), "RMSProp": RMSprop(lr=lr, alpha=alpha)}
-    runs = {k: replay(o, grads).x for k, o in opts.items()}
-    refs = references if references is not None else stall_references(alpha, lr, steps)
-    recovered = {k: recovery(runs[k], refs[k], grads, length) for k in opts}
+    pairs = dict(pairs or {})
+    for name in STALLERS:
+        if name not in pairs:
+            pairs[name] = stall_pair(name, alpha, lr, grads)
+    runs = {k: pairs[k][0] for k in STALLERS}
+    refs = {k: pairs[k][1] for k in STALLERS}
+    recovered = {k: recovery(runs[k], refs[k], grads, length) for k in STALLERS}
     return Stall(float(alpha), float(size), int(length), float(lr), grads, runs, refs, recovered)
 
 

@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import optimlab as ol
@@ -80,10 +80,43 @@ def test_experiments_load_numpy_only():
     assert out.stdout.split() == ["False", "False"]
 
 
-def test_stall_with_given_references_is_the_same():
+def test_stall_with_given_pairs_is_the_same():
     a = E.stall(0.9, 10.0, 50, 0.01)
-    b = E.stall(0.9, 10.0, 50, 0.01, references=E.stall_references(0.9, 0.01))
+    grads = E.burst_stream(10.0, 50, 500)
+    pairs = {"Adagrad": E.stall_pair("Adagrad", 0.5, 0.01, grads)}  # alpha: not Adagrad's
+    b = E.stall(0.9, 10.0, 50, 0.01, pairs=pairs)
     for name in ("Adagrad", "RMSProp"):
         np.testing.assert_array_equal(a.references[name], b.references[name])
         np.testing.assert_array_equal(a.runs[name], b.runs[name])
     assert a.recovered == b.recovered and a.recovered["Adagrad"] is None
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    name=st.sampled_from(E.STALLERS),
+    alpha=st.sampled_from([0.5, 0.9, 0.99, 0.999]),
+    lr=st.floats(1e-3, 1.0),
+    size=st.floats(1.0, 1000.0),
+    length=st.integers(0, 60),
+)
+def test_a_stall_pair_is_the_two_separate_replays_bit_for_bit(name, alpha, lr, size, length):
+    grads = E.burst_stream(size, length, 60)
+
+    def alone(g):
+        opt = ol.Adagrad(lr=lr) if name == "Adagrad" else ol.RMSprop(lr=lr, alpha=alpha)
+        return ol.replay(opt, g).x
+
+    run, ref = E.stall_pair(name, alpha, lr, grads)
+    np.testing.assert_array_equal(run, alone(grads))
+    np.testing.assert_array_equal(ref, alone(np.ones(60)))
+
+
+@pytest.mark.parametrize(
+    "args, match",
+    [(("Adam", 0.9, 0.01, np.ones(5)), "name must be one of"),
+     (("Adagrad", 0.9, 0.01, np.ones((5, 2))), "grads must be one stream"),
+     (("RMSProp", 0.9, 0.01, "abc"), "grads")],
+)  # fmt: skip
+def test_a_stall_pair_names_what_is_wrong(args, match):
+    with pytest.raises((ValueError, TypeError), match=match):
+        E.stall_pair(*args)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..experiments import stall, stall_references
+from ..experiments import burst_stream, stall, stall_pair
 from ..plots.adaptive import StallFigure
 from .controls import log_values, preset_buttons, value_slider
 from .panel import Panel
@@ -22,7 +22,7 @@ class StallPanel(Panel):
             "length": value_slider("burst length", range(1, 201), length, "{:.0f}"),
             "lr": value_slider("learning rate", log_values(1e-3, 1.0, 10, (0.01, 0.1)), lr),
         }
-        self._references = (None, None)  # ((alpha, lr), the runs without the burst)
+        self._pairs: dict = {}  # name -> (its settings, stall_pair): reused while they hold
         c = controls
         burst = {c["size"]: 10.0, c["length"]: 50.0}
         cases = [  # the notebook's cases: its defaults, and alpha's time scale both ways
@@ -38,7 +38,11 @@ class StallPanel(Panel):
 
     def compute(self):
         alpha, lr = self.value("alpha"), self.value("lr")
-        if self._references[0] != (alpha, lr):  # the burst's sliders reuse the no-burst runs
-            self._references = ((alpha, lr), stall_references(alpha, lr, STEPS))
         size, length = self.value("size"), int(self.value("length"))
-        return stall(alpha, size, length, lr, STEPS, references=self._references[1])
+        settings = {"Adagrad": (lr, size, length), "RMSProp": (alpha, lr, size, length)}
+        for name, key in settings.items():  # alpha moving replays RMSProp alone
+            if self._pairs.get(name, (None,))[0] != key:
+                grads = burst_stream(size, length, STEPS)
+                self._pairs[name] = (key, stall_pair(name, alpha, lr, grads))
+        pairs = {name: pair for name, (_, pair) in self._pairs.items()}
+        return stall(alpha, size, length, lr, STEPS, pairs=pairs)
