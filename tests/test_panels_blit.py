@@ -9,6 +9,8 @@ import numpy as np
 import pytest
 from panel_driver import PANELS, data_under_notes, panel_ids, states, text_problems
 
+import optimlab as ol
+
 
 def pixels(fig):
     return np.asarray(fig.canvas.buffer_rgba())[..., :3].astype(int).copy()
@@ -46,6 +48,36 @@ def test_every_state_blits_a_full_draw_asks_no_redraw_and_fits_its_texts(registe
         share, state = max(worst)
         assert share < 0.002, f"{state}: {share:.2%} of the pixels differ from a full draw"
         assert problems == []
+
+
+def test_a_frame_is_reused_when_a_slider_brings_its_limits_back():
+    with ol.widgets.StallPanel(lr=0.01) as panel:  # 04: the path's axes follow the depth
+        figure, ax = panel.figure, panel.figure.ax_x
+        lr = panel.controls["lr"]
+        frames = []
+        for value in (0.1, 0.01, 0.1, 0.01):
+            lr.value = value
+            frames.append(figure._frames[ax])
+        assert frames[0][0] != frames[1][0]  # new limits: another frame
+        assert frames[2][1] is frames[0][1] and frames[3][1] is frames[1][1]  # kept, reused
+        assert panel.figure._misses[ax] == 0
+
+
+def test_a_legend_drawn_alone_is_put_back_when_its_texts_come_back():
+    with ol.widgets.SweepPanel(lr_max=0.3) as panel:  # 01: the lr legend right of the axes
+        legend = panel.figure.legend
+        lr_max = panel.controls["lr_max"]
+        drawn = []
+        draw = legend.draw
+        legend.draw = lambda renderer: (drawn.append(1), draw(renderer))
+        a, b = lr_max.value, lr_max.options[2][1]
+        for value in (b, a, b, a):
+            lr_max.value = value
+        assert len(drawn) == 1  # b drawn once; a's image kept from the first redraw
+        blitted = np.asarray(panel.fig.canvas.buffer_rgba()).copy()
+        panel.fig.canvas.draw()  # the whole figure, legend included
+        full = np.asarray(panel.fig.canvas.buffer_rgba())
+        assert (np.abs(blitted.astype(int) - full).max(axis=-1) > 24).mean() < 0.002
 
 
 def test_frames_are_kept_while_the_limits_stay():

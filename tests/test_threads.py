@@ -71,27 +71,25 @@ def test_idle_work_waits_for_a_control_event_in_progress(timers, monkeypatch):
         job_starts = []
         jobs = [lambda: job_starts.append(time.monotonic())]
         figure.when_idle("test", lambda: jobs.pop() if jobs else None, 10)
-        inside, span = threading.Event(), []
+        inside = threading.Event()
         compute = panel.compute
 
         def slow_compute():
-            start = time.monotonic()
             inside.set()
             time.sleep(HOLD_S)
-            try:
-                return compute()
-            finally:
-                span.append((start, time.monotonic()))
+            return compute()
 
         monkeypatch.setattr(panel, "compute", slow_compute)
+        redraws = _events(panel, figure)
         moving = _in_thread(lambda: setattr(panel.controls["lr"], "value", 0.1))
         assert inside.wait(5)
-        monkeypatch.setattr(F, "QUIET_S", 0.0)  # a tick would run now if nothing held it
+        monkeypatch.setattr(F, "QUIET_S", -1.0)  # a tick would run now if nothing held it
         ticking = _in_thread(timers[-1].fire)
         moving.join(5)
         ticking.join(5)
-        assert span and job_starts
-        assert job_starts[0] >= span[0][1], "the idle job ran during a control's update"
+        assert redraws and job_starts
+        # the whole update, its redraw included, came before the idle job
+        assert job_starts[0] >= redraws[-1][1], "the idle job ran during a control's update"
 
 
 def test_a_whole_frame_resend_waits_for_an_update(monkeypatch):
@@ -144,20 +142,103 @@ def test_a_preset_defers_the_updates_of_its_own_thread_only():
         C._PRESETS.deferred = None
 
 
+def _first_control(panel):
+    return next(
+        (name, c) for name, c in panel.controls.items()
+        if hasattr(c, "value") and name not in ("play",)
+    )  # fmt: skip
+
+
+def _another_value(control):
+    if isinstance(control.value, bool):
+        return not control.value
+    if hasattr(control, "options"):
+        values = [v for _, v in control.options]
+        return values[(values.index(control.value) + 1) % len(values)]
+    return control.min if control.value != control.min else control.max
+
+
 @pytest.mark.parametrize("registered", ol.widgets.PANELS, ids=lambda r: r.cls.__name__)
-def test_every_panel_updates_under_its_figures_lock(registered, monkeypatch):
+def test_every_panel_computes_shows_and_redraws_under_its_figures_lock(registered, monkeypatch):
+    # driven as the browser does: a control set on another thread than the panel was made on
     panel = registered.make()
     try:
-        held = []
-        show = panel.figure.show
+        figure, held = panel.figure, []
 
-        def checked(result):
-            # RLock: _is_owned() is True only for the thread holding it
-            held.append(panel.figure.lock._is_owned())
-            return show(result)
+        def checked(method, name):
+            def call(*args):
+                held.append((name, figure.lock._is_owned()))  # True only for the holder
+                return method(*args)
 
-        monkeypatch.setattr(panel.figure, "show", checked)
-        panel.update()
-        assert held and all(held)
+            return call
+
+        for name in ("show", "redraw"):
+            monkeypatch.setattr(figure, name, checked(getattr(figure, name), name))
+        monkeypatch.setattr(panel, "compute", checked(panel.compute, "compute"))
+        _, control = _first_control(panel)
+        value = _another_value(control)
+        _in_thread(lambda: setattr(control, "value", value)).join(30)
+        assert {name for name, _ in held} == {"compute", "show", "redraw"}
+        assert all(owned for _, owned in held), held
     finally:
         panel.close()
+
+
+def test_png_and_close_wait_for_work_in_progress():
+    panel = ol.widgets.SmoothingPanel()
+    figure = panel.figure
+    for name, call in (("png", figure.png), ("close", panel.close)):
+        figure.lock.acquire()  # an update or an idle job on another thread
+        try:
+            done = threading.Event()
+            t = _in_thread(lambda call=call, done=done: (call(), done.set()))
+            assert not done.wait(HOLD_S), f"{name}() did not wait for the lock"
+        finally:
+            figure.lock.release()
+        t.join(10)
+        assert done.is_set()
+
+
+def _waiting_tick(timer):
+    """Fire ``timer`` on another thread, which is to wait for the figure's lock (held by the
+    caller); returns the thread and the errors it raised."""
+    errors = []
+
+    def fire():
+        try:
+            timer.fire()
+        except Exception as e:  # noqa: BLE001
+            errors.append(e)
+
+    t = _in_thread(fire)
+    time.sleep(0.2)  # now waiting for the lock
+    return t, errors
+
+
+@pytest.mark.parametrize("work_left", [True, False])
+def test_a_tick_that_waited_for_close_does_nothing(timers, work_left):
+    panel = ol.widgets.LearningRatePanel()
+    figure = panel.figure
+    ran = []
+    figure.when_idle("test", lambda: (lambda: ran.append(1)) if work_left else None, 10)
+    figure._last_redraw = 0.0
+    with figure.lock:  # an update in progress
+        ticking, errors = _waiting_tick(timers[-1])
+        panel.close()  # this thread holds the lock: closes now, the tick still waits
+    ticking.join(5)
+    assert errors == [] and ran == [] and not timers[-1].running
+
+
+def test_new_work_under_a_name_is_not_dropped_by_a_tick_of_the_old(timers):
+    with ol.widgets.LearningRatePanel() as panel:
+        figure = panel.figure
+        figure._last_redraw = 0.0
+        figure.when_idle("test", lambda: None, 10)  # nothing left to do
+        ran = []
+        with figure.lock:
+            ticking, errors = _waiting_tick(timers[-1])
+            figure.when_idle("test", lambda: (lambda: ran.append(1)) if not ran else None, 10)
+        ticking.join(5)
+        assert errors == [] and figure._idle.get("test") is timers[-1]
+        timers[-1].fire()
+        assert ran == [1]

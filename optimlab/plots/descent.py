@@ -228,13 +228,15 @@ class SweepFigure(LiveFigure):
         ax.grid(alpha=0.3)
         colors = [_viridis(i / max(n_rates - 1, 1)) for i in range(n_rates)]
         self.lines = [ax.plot([], [], lw=1.8, color=c, label=" ")[0] for c in colors]
-        # the axes stay fixed; the curves, their legend and the title change
+        # the axes stay fixed; the curves, their legend and the title change. The legend has
+        # the strip right of the axes to itself: its image is kept per lr_max (see dynamic)
         self.dynamic(*self.lines)
         self.legend = self.dynamic(
             ax.legend(
                 loc="upper left", bbox_to_anchor=(1.01, 1.02), fontsize=10, title="lr",
                 title_fontsize=10, frameon=False, labelspacing=0.3,
-            )
+            ),
+            alone=_legend_key,
         )  # fmt: skip
         self.title = self.dynamic(ax.set_title("", fontsize=11))
 
@@ -257,6 +259,14 @@ class SweepFigure(LiveFigure):
             f"lr = linspace({lrs[0]:g}, {lrs[-1]:g}, {len(lrs)}): "
             f"{n_div} diverge; fastest lr = {fastest:.4f}"
         )
+
+
+def _legend_key(legend):
+    """What a legend shows: its texts and its handles' line styles."""
+    return (
+        tuple(t.get_text() for t in legend.get_texts()),
+        tuple(h.get_linestyle() for h in legend.legend_handles),
+    )
 
 
 def _viridis(u: float):

@@ -7,6 +7,7 @@ import math
 import threading
 import time
 import weakref
+from collections import OrderedDict
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -16,6 +17,10 @@ from .frames import send_small_frames
 from .style import BASE_DPI, dpi
 
 QUIET_S = 1.0  # idle work (``LiveFigure.when_idle``) waits this long after the last redraw
+FRAMES_KEPT = 6  # frame images kept per dynamic axes, for limits a slider comes back to
+IMAGES_KEPT = 8  # images kept per artist drawn alone (``LiveFigure.dynamic``)
+MISSES_BEFORE_WHOLE = 3  # new frames in a row after which an axes is drawn whole (see below)
+CLOSE_WAIT_S = 5.0  # close() waits at most this long for work in progress on another thread
 
 
 def new_figure(figsize: tuple[float, float], **adjust) -> plt.Figure:
@@ -115,7 +120,10 @@ class LiveFigure:
         self._background = None
         self._saving = False
         self._design = None  # the layout at the design width, saved by the first set_width
-        self._frames: dict = {}  # dynamic axes -> (key, image of its frame, its box)
+        self._frames: dict = {}  # dynamic axes -> (key, image of its frame, its box) in force
+        self._kept: dict = {}  # dynamic axes -> {key: (image, box)}, the FRAMES_KEPT last used
+        self._alone: dict = {}  # dynamic artist drawn alone -> its key function (``dynamic``)
+        self._images: dict = {}  # such an artist -> {key: its image}, the IMAGES_KEPT last used
         self._cache_frames = True
         self._misses: dict = {}  # dynamic axes -> updates in a row that changed its frame
         self._last_redraw = 0.0  # time.monotonic() of the last redraw (see when_idle)
@@ -272,11 +280,19 @@ class LiveFigure:
             x0, x1 = fixed(x), fixed(x + bw)  # from its nearer edge (the figure's own: 0, 1)
             leg.set_bbox_to_anchor((x0, y, x1 - x0, bh), transform=self.fig.transFigure)
 
-    def dynamic(self, *artists):
-        """Mark ``artists`` as redrawn on every update; returns the first."""
+    def dynamic(self, *artists, alone=None):
+        """Mark ``artists`` as redrawn on every update; returns the first.
+
+        ``alone``: for artists that nothing else is ever drawn over or under but the static
+        background (a legend in a strip of its own), a function of the artist giving a key for
+        what it shows. The image of each is kept for its last ``IMAGES_KEPT`` keys, and a key
+        seen lately (a slider moved back) is put back instead of drawn: a legend's layout is
+        slow to compute."""
         for a in artists:
             a.set_animated(True)
             self._dynamic.append(a)
+            if alone is not None:
+                self._alone[a] = alone
         return artists[0]
 
     def _on_full_draw(self, event):
@@ -285,6 +301,8 @@ class LiveFigure:
         canvas = self.fig.canvas
         self._background = canvas.copy_from_bbox(self.fig.bbox)
         self._frames.clear()  # the size or the resolution may have changed
+        self._kept.clear()
+        self._images.clear()
         self._draw_dynamic()
 
     def _draw_dynamic(self):
@@ -292,7 +310,9 @@ class LiveFigure:
         renderer = self.fig.canvas.get_renderer() if frames else None
         for a in self._dynamic:
             frame = frames.get(a)
-            if frame is None:
+            if a in self._alone:
+                self._draw_alone(a)
+            elif frame is None:
                 self.fig.draw_artist(a)
             else:  # its frame as it was, then what is drawn on it, in z-order
                 self.fig.canvas.restore_region(frame[1])
@@ -303,23 +323,47 @@ class LiveFigure:
         # message from the browser, and each of those draws would stale the figure again
         self.fig.stale = False
 
+    def _draw_alone(self, artist) -> None:
+        """Draw an artist marked ``alone``, or put back its image for the same key."""
+        canvas = self.fig.canvas
+        key = self._alone[artist](artist)
+        kept = self._images.setdefault(artist, OrderedDict())
+        if key in kept:
+            kept.move_to_end(key)
+            canvas.restore_region(kept[key])
+            return
+        self.fig.draw_artist(artist)
+        box = artist.get_window_extent(canvas.get_renderer()).padded(2)
+        kept[key] = canvas.copy_from_bbox(box)
+        if len(kept) > IMAGES_KEPT:
+            kept.popitem(last=False)
+
     def _frames_for_dynamic_axes(self) -> dict:
         """For each dynamic axes, an image of its frame (background, grid, ticks, tick labels,
         axis labels, titles) at its current limits, ticks and labels: drawn once and kept
         while those stay the same, so an update that moves only the data does not draw the
         frame's texts again (most of an axes' drawing time). {} when there is nothing to keep
         (no dynamic axes, or the frames of two of them overlap)."""
-        # an axes whose frame changed on two updates in a row (its limits follow the data)
-        # is drawn whole: keeping its frame would only cost time
-        axes = [a for a in self._dynamic if isinstance(a, Axes) and self._misses.get(a, 0) < 2]
+        # an axes that needed a new frame on MISSES_BEFORE_WHOLE updates in a row (its limits
+        # follow the data) is drawn whole: keeping its frames would only cost time
+        axes = [
+            a for a in self._dynamic
+            if isinstance(a, Axes) and self._misses.get(a, 0) < MISSES_BEFORE_WHOLE
+        ]  # fmt: skip
         if not axes or not self._cache_frames:
             return {}
         canvas = self.fig.canvas
         keys = {ax: self._frame_key(ax) for ax in axes}
-        stale = [ax for ax in axes if self._frames.get(ax, (None,))[0] != keys[ax]]
+        stale = []
         for ax in axes:
-            had = ax in self._frames
-            self._misses[ax] = (self._misses.get(ax, 0) + 1) if (had and ax in stale) else 0
+            kept = self._kept.setdefault(ax, OrderedDict())
+            if keys[ax] in kept:  # limits seen lately (a slider moved back): reuse that frame
+                kept.move_to_end(keys[ax])
+                self._frames[ax] = (keys[ax], *kept[keys[ax]])
+                self._misses[ax] = 0
+            else:
+                stale.append(ax)
+                self._misses[ax] = self._misses.get(ax, 0) + 1 if kept else 0
         if stale:
             renderer = canvas.get_renderer()
             for ax in stale:
@@ -333,11 +377,16 @@ class LiveFigure:
                         c.set_visible(True)
                 box = ax.get_tightbbox(renderer, bbox_extra_artists=[]).padded(2)
                 self._frames[ax] = (keys[ax], canvas.copy_from_bbox(box), box)
+                kept = self._kept[ax]
+                kept[keys[ax]] = self._frames[ax][1:]
+                if len(kept) > FRAMES_KEPT:
+                    kept.popitem(last=False)  # the least recently used
             canvas.restore_region(self._background)  # the frames were drawn on it
             boxes = [self._frames[ax][2] for ax in axes]
             if any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :]):
                 self._cache_frames = False  # restoring one would cover part of another
                 self._frames.clear()
+                self._kept.clear()
                 return {}
         return {ax: self._frames[ax] for ax in axes}
 
@@ -371,10 +420,15 @@ class LiveFigure:
 
         def tick():
             figure = me()
-            if figure is None or figure._idle.get(name) is not timer:
+            if figure is None:
                 timer.stop()
                 return
             with figure.lock:
+                # checked under the lock: close() or new work under this name may have come
+                # while this tick waited for it
+                if figure._idle.get(name) is not timer:
+                    timer.stop()
+                    return
                 if time.monotonic() - figure._last_redraw < QUIET_S:
                     return
                 job = next_job()
@@ -389,19 +443,33 @@ class LiveFigure:
         timer.start()
 
     def close(self) -> None:
-        """Release the canvas (under ipympl, close its widget) and forget the artists."""
-        for timer in self._idle.values():
-            timer.stop()
-        self._idle.clear()
-        canvas = self.fig.canvas
-        if hasattr(canvas, "close"):  # ipympl: the canvas is a widget, and so is its toolbar,
-            toolbar = getattr(canvas, "toolbar", None)  # which holds the canvas: an open
-            if hasattr(toolbar, "close"):  # toolbar kept the whole figure alive
-                toolbar.close()
-            canvas.close()
-        plt.close(self.fig)  # in case it was registered with pyplot after all
+        """Release the canvas (under ipympl, close its widget) and forget the artists. Waits
+        for work in progress on another thread (an idle job, an update), but not for long:
+        garbage collection closes figures too."""
+        locked = self.lock.acquire(timeout=CLOSE_WAIT_S)
+        try:
+            for timer in self._idle.values():
+                timer.stop()
+            self._idle.clear()
+            canvas = self.fig.canvas
+            if hasattr(canvas, "close"):  # ipympl: the canvas is a widget, and so is its
+                toolbar = getattr(canvas, "toolbar", None)  # toolbar, which holds the canvas:
+                if hasattr(toolbar, "close"):  # an open toolbar kept the whole figure alive
+                    toolbar.close()
+                canvas.close()
+            plt.close(self.fig)  # in case it was registered with pyplot after all
+            self._forget()
+        finally:
+            if locked:
+                self.lock.release()
+
+    def _forget(self) -> None:
+        """Drop what the figure keeps for redrawing (on close)."""
         self._dynamic.clear()
         self._frames.clear()
+        self._kept.clear()
+        self._images.clear()
+        self._alone.clear()
         self._background = None
 
     def forget(self, artist) -> None:
@@ -424,16 +492,17 @@ class LiveFigure:
         """The whole figure as PNG (the static image a notebook keeps for readers without a
         kernel)."""
         buf = io.BytesIO()
-        self._saving = True
-        for a in self._dynamic:
-            a.set_animated(False)
-        try:
-            self.fig.savefig(buf, format="png")
-        finally:
+        with self.lock:  # it draws over the canvas's buffer, which a blit sends from
+            self._saving = True
             for a in self._dynamic:
-                a.set_animated(True)
-            self._saving = False
-            self._background = None  # savefig drew over the canvas: start afresh
+                a.set_animated(False)
+            try:
+                self.fig.savefig(buf, format="png")
+            finally:
+                for a in self._dynamic:
+                    a.set_animated(True)
+                self._saving = False
+                self._background = None  # savefig drew over the canvas: start afresh
         return buf.getvalue()
 
 

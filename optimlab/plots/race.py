@@ -183,8 +183,8 @@ class RaceFigure(LiveFigure):
             if not self._preparing:
                 self._prepare_later()
 
-    def close(self) -> None:
-        super().close()
+    def _forget(self) -> None:
+        super()._forget()
         self._backgrounds.clear()
         self._scenery.clear()
 

@@ -125,7 +125,9 @@ class Panel:
         reference)."""
         figure = self.new_figure()
         try:
-            figure.show(self.compute())
+            with self.figure.lock:  # compute() may fill the panel's caches
+                result = self.compute()
+            figure.show(result)
             return figure.png()
         finally:
             figure.close()

@@ -101,6 +101,10 @@ class RacePanel(Panel):
         return tuple(n for n in RACERS if self.controls[f"racer {n}"].value)
 
     def update(self, change=None) -> None:
+        with self.figure.lock:  # the iteration slider's bounds too (see LiveFigure.lock)
+            self._update(change)
+
+    def _update(self, change) -> None:
         if self._holding:
             return
         landscape = self.value("landscape")
