@@ -50,12 +50,10 @@ class FrameSink:
 
 
 def prepare_idle_work(panel):
-    """What a kernel does in its idle time after a panel is shown: the race figure draws the
-    other landscapes' backgrounds on timer ticks (``RaceFigure.prepare``). No event loop runs
-    here, so do it now, as a user who waited a few seconds would have it."""
-    prepare = getattr(panel.figure, "prepare", None)
-    if prepare is not None:
-        prepare()
+    """What a kernel does in its idle time after a panel is shown: the race panel computes
+    its races and draws the other landscapes' backgrounds on timer ticks (``when_idle``). No
+    event loop runs here, so do it now, as a user who waited a few seconds would have it."""
+    panel.figure.run_idle_work()
 
 
 def time_panel(panel, sink, name, values):

@@ -192,3 +192,18 @@ def test_warm_computes_the_races_one_per_idle_timer_tick(timers, monkeypatch):
         }
         assert set(computed) == want and len(computed) == len(want)
         assert not warm.running
+
+
+def test_run_idle_work_does_all_the_idle_work_now(timers, monkeypatch):
+    computed = []
+    monkeypatch.setattr(ol.widgets.race, "race_trace", lambda *key: computed.append(key))
+    with ol.widgets.RacePanel(landscape="beale", racers=("SGD", "Adam")) as panel:
+        figure = panel.figure
+        assert set(figure._idle) == {"prepare", "warm"}
+        figure.run_idle_work()  # no timer fired, and just after an update
+        assert figure._idle == {} and not any(t.running for t in timers)
+        assert figure.unprepared() == []
+        want = {(n, s) for s in LANDSCAPES for n in ("SGD", "Adam")} | {
+            (n, "beale") for n in R.RACERS
+        }
+        assert set(computed) == want and len(computed) == len(want)

@@ -128,6 +128,7 @@ class LiveFigure:
         self._misses: dict = {}  # dynamic axes -> updates in a row that changed its frame
         self._last_redraw = 0.0  # time.monotonic() of the last redraw (see when_idle)
         self._idle: dict = {}  # name -> the timer doing that idle work
+        self._idle_jobs: dict = {}  # name -> its next_job (see when_idle, run_idle_work)
         self.lock = threading.RLock()
         self.fig.canvas.mpl_connect("draw_event", self._on_full_draw)
         _hold_for_events(self.fig.canvas, self.lock)
@@ -415,6 +416,7 @@ class LiveFigure:
         old = self._idle.pop(name, None)
         if old is not None:
             old.stop()
+        self._idle_jobs[name] = next_job
         timer = self.fig.canvas.new_timer(interval=interval_ms)
         me = weakref.ref(self)  # a running timer must not keep a dropped figure alive
 
@@ -435,12 +437,26 @@ class LiveFigure:
                 if job is None:
                     timer.stop()
                     del figure._idle[name]
+                    figure._idle_jobs.pop(name, None)
                     return
                 job()
 
         timer.add_callback(tick)
         self._idle[name] = timer
         timer.start()
+
+    def run_idle_work(self) -> None:
+        """Do now all the work scheduled with ``when_idle``, as a kernel would in its idle
+        time: for scripts and benchmarks, which have no event loop to fire the timers."""
+        with self.lock:
+            while self._idle_jobs:
+                name, next_job = next(iter(self._idle_jobs.items()))
+                while (job := next_job()) is not None:
+                    job()
+                self._idle_jobs.pop(name, None)
+                timer = self._idle.pop(name, None)
+                if timer is not None:
+                    timer.stop()
 
     def close(self) -> None:
         """Release the canvas (under ipympl, close its widget) and forget the artists. Waits
@@ -451,6 +467,7 @@ class LiveFigure:
             for timer in self._idle.values():
                 timer.stop()
             self._idle.clear()
+            self._idle_jobs.clear()
             canvas = self.fig.canvas
             if hasattr(canvas, "close"):  # ipympl: the canvas is a widget, and so is its
                 toolbar = getattr(canvas, "toolbar", None)  # toolbar, which holds the canvas:
