@@ -16,7 +16,7 @@ import numpy as np
 from .optim import SGD, Adagrad, Adam, RMSprop
 from .optim.base import as_real
 from .problems import Problem, gaussian_well, quadratic, tilted_double_well
-from .run import Trajectory, replay, run
+from .run import Trajectory, run
 from .theory import adam_and_amsgrad_stream, critical_momentum, ema, momentum_radius
 
 # -- argument checks (the panels' constructors use them too) ----------------------------------
@@ -217,17 +217,34 @@ STALLERS = ("Adagrad", "RMSProp")
 
 
 def stall_pair(name, alpha, lr, grads) -> tuple[np.ndarray, np.ndarray]:
-    """``name`` ("Adagrad": Adagrad(lr), or "RMSProp": RMSprop(lr, alpha)) replayed on
-    ``grads`` and on as many gradients 1 (no burst), side by side in one replay: each update
-    is elementwise, so the two columns are the two separate runs, bit for bit. Returns
-    (run, reference), each the T + 1 points."""
+    """``name`` ("Adagrad": Adagrad(lr), or "RMSProp": RMSprop(lr, alpha)) replayed from 0 on
+    ``grads`` and on as many gradients 1 (no burst), side by side. Returns (run, reference),
+    each the T + 1 points: ``replay``'s numbers bit for bit (tests/test_experiments.py), in a
+    fraction of its time (a slider of notebook 04 redoes this on every move).
+
+    The steps are the optimizers' own arithmetic, in their order: Adagrad's sum of g² is a
+    running sum, RMSProp's square average a loop over the steps on both columns at once; the
+    points are a running sum of the steps from 0."""
     if name not in STALLERS:
         raise ValueError(f"name must be one of {STALLERS}, got {name!r}")
-    opt = Adagrad(lr=lr) if name == "Adagrad" else RMSprop(lr=lr, alpha=alpha)
+    opt = Adagrad(lr=lr) if name == "Adagrad" else RMSprop(lr=lr, alpha=alpha)  # checks them
     grads = as_real("grads", grads)
     if grads.ndim != 1:
         raise ValueError(f"grads must be one stream of gradients (1-D), got shape {grads.shape}")
-    x = replay(opt, np.stack([grads, np.ones_like(grads)], axis=1)).x
+    if not np.isfinite(grads).all():
+        raise ValueError("grads must be finite numbers; they hold NaN or infinity")
+    g = np.stack([grads, np.ones_like(grads)], axis=1)
+    with np.errstate(all="ignore"):  # as the optimizers: what float arithmetic gives
+        if name == "Adagrad":
+            acc = np.add.accumulate(g * g, axis=0)  # sum ← sum + g·g, from 0
+        else:
+            acc, sq = np.empty_like(g), np.zeros(2)
+            alpha = opt.alpha
+            for t in range(len(g)):  # ema_sq: sq·alpha + ((1 − alpha)·g)·g
+                sq = sq * alpha + ((1 - alpha) * g[t]) * g[t]
+                acc[t] = sq
+        steps = ((-opt.lr) * g) / (np.sqrt(acc) + opt.eps)  # x + ((−lr)·g)/(√acc + eps)
+    x = np.add.accumulate(np.vstack([np.zeros((1, 2)), steps]), axis=0)
     return x[:, 0], x[:, 1]
 
 
