@@ -329,15 +329,12 @@ class LiveFigure:
         canvas = self.fig.canvas
         key = self._alone[artist](artist)
         kept = self._images.setdefault(artist, OrderedDict())
-        if key in kept:
-            kept.move_to_end(key)
+        if _recall(kept, key) is not None:
             canvas.restore_region(kept[key])
             return
         self.fig.draw_artist(artist)
         box = artist.get_window_extent(canvas.get_renderer()).padded(2)
-        kept[key] = canvas.copy_from_bbox(box)
-        if len(kept) > IMAGES_KEPT:
-            kept.popitem(last=False)
+        _remember(kept, key, canvas.copy_from_bbox(box), IMAGES_KEPT)
 
     def _frames_for_dynamic_axes(self) -> dict:
         """For each dynamic axes, an image of its frame (background, grid, ticks, tick labels,
@@ -358,9 +355,9 @@ class LiveFigure:
         stale = []
         for ax in axes:
             kept = self._kept.setdefault(ax, OrderedDict())
-            if keys[ax] in kept:  # limits seen lately (a slider moved back): reuse that frame
-                kept.move_to_end(keys[ax])
-                self._frames[ax] = (keys[ax], *kept[keys[ax]])
+            seen = _recall(kept, keys[ax])  # limits seen lately (a slider moved back)
+            if seen is not None:
+                self._frames[ax] = (keys[ax], *seen)
                 self._misses[ax] = 0
             else:
                 stale.append(ax)
@@ -378,10 +375,7 @@ class LiveFigure:
                         c.set_visible(True)
                 box = ax.get_tightbbox(renderer, bbox_extra_artists=[]).padded(2)
                 self._frames[ax] = (keys[ax], canvas.copy_from_bbox(box), box)
-                kept = self._kept[ax]
-                kept[keys[ax]] = self._frames[ax][1:]
-                if len(kept) > FRAMES_KEPT:
-                    kept.popitem(last=False)  # the least recently used
+                _remember(self._kept[ax], keys[ax], self._frames[ax][1:], FRAMES_KEPT)
             canvas.restore_region(self._background)  # the frames were drawn on it
             boxes = [self._frames[ax][2] for ax in axes]
             if any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :]):
@@ -521,6 +515,21 @@ class LiveFigure:
                 self._saving = False
                 self._background = None  # savefig drew over the canvas: start afresh
         return buf.getvalue()
+
+
+def _recall(kept: OrderedDict, key):
+    """``kept[key]``, now the most recently used, or None."""
+    if key not in kept:
+        return None
+    kept.move_to_end(key)
+    return kept[key]
+
+
+def _remember(kept: OrderedDict, key, value, limit: int) -> None:
+    """Keep ``value`` under ``key``, dropping the least recently used beyond ``limit``."""
+    kept[key] = value
+    if len(kept) > limit:
+        kept.popitem(last=False)
 
 
 def _over_frame(ax) -> list:

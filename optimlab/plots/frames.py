@@ -63,9 +63,8 @@ def png_rgba(rgba: np.ndarray) -> bytes:
         )
     h, w, _ = rgba.shape
     row_bytes = 4 * w + 1  # a filter byte (0: none), then the pixels
-    raw = np.zeros((h, row_bytes), np.uint8)
-    raw[:, 1:] = rgba.reshape(h, 4 * w)
-    blank = ~rgba.reshape(h, 4 * w).any(axis=1)
+    rows = rgba.reshape(h, 4 * w)
+    blank = ~rows.any(axis=1)
     parts, adler, y = [], 1, 0
     while y < h:
         end = y + 1
@@ -78,7 +77,9 @@ def png_rgba(rgba: np.ndarray) -> bytes:
                 parts += [_zero_rows(row_bytes, size)] * count
             adler = _adler_after_zeros(adler, (end - y) * row_bytes)
         else:
-            band = raw[y:end].tobytes()
+            raw = np.zeros((end - y, row_bytes), np.uint8)
+            raw[:, 1:] = rows[y:end]
+            band = raw.tobytes()
             parts.append(_deflate_part(band))
             adler = zlib.adler32(band, adler)
         y = end
@@ -98,9 +99,9 @@ def changed_corner(diff: np.ndarray) -> tuple[int, int]:
 
 def send_small_frames(canvas) -> None:
     """Have ipympl's ``canvas`` encode its frames with ``png_rgba``, a diff frame cut to its
-    changed corner. The image modes, and the pixels the browser ends up showing, are those of
-    matplotlib's ``FigureCanvasWebAggCore.get_diff_image``, which this replaces on the canvas
-    (tests/test_frames.py checks both against it)."""
+    changed corner. It replaces matplotlib's ``FigureCanvasWebAggCore.get_diff_image`` on the
+    canvas and keeps its image modes; the browser ends up showing the kernel's picture
+    (tests/test_frames.py draws each frame as ipympl's browser side does and compares)."""
 
     def get_diff_image():
         if not canvas._png_is_old:

@@ -40,9 +40,9 @@ class StallPanel(Panel):
         alpha, lr = self.value("alpha"), self.value("lr")
         size, length = self.value("size"), int(self.value("length"))
         settings = {"Adagrad": (lr, size, length), "RMSProp": (alpha, lr, size, length)}
+        grads = burst_stream(size, length, STEPS)
         for name, key in settings.items():  # alpha moving replays RMSProp alone
             if self._pairs.get(name, (None,))[0] != key:
-                grads = burst_stream(size, length, STEPS)
                 self._pairs[name] = (key, stall_pair(name, alpha, lr, grads))
         pairs = {name: pair for name, (_, pair) in self._pairs.items()}
         return stall(alpha, size, length, lr, STEPS, pairs=pairs)
