@@ -29,15 +29,9 @@ def main():
           f"{'ratio':>6} {'mpl bytes':>10} {'optimlab bytes':>15}")  # fmt: skip
     ratios = []
     for registered in ol.widgets.PANELS:
-        panel = registered.make()
+        panel, sink, name, control = b.first_control(registered, WIDTH)
         canvas = panel.fig.canvas
         ours = canvas.get_diff_image
-        sink = b.FrameSink(canvas)
-        b.prepare_idle_work(panel)
-        panel.set_width(WIDTH)
-        name, control = next(
-            (n, c) for n, c in panel.controls.items() if hasattr(c, "value") and n != "play"
-        )
         values = b.values_of(control)
         times = {"mpl": [], "ours": []}
         sizes = {"mpl": [], "ours": []}
@@ -55,14 +49,10 @@ def main():
                 times[which].append(ms)
                 sizes[which].append(sink.bytes - sent)
         canvas.get_diff_image = ours
-        mpl, mine = statistics.median(times["mpl"]), statistics.median(times["ours"])
-        ratios.append(mine / mpl)
-        print(
-            f"{registered.notebook:<3}{registered.name:<20} {name:<11} {mpl:>8.1f} {mine:>12.1f} "
-            f"{mine / mpl:>6.2f} {statistics.median(sizes['mpl']):>10.0f} "
-            f"{statistics.median(sizes['ours']):>15.0f}",
-            flush=True,
+        sizes = (
+            f" {statistics.median(sizes['mpl']):>10.0f} {statistics.median(sizes['ours']):>15.0f}"
         )
+        ratios.append(b.ab_row(registered, name, times["mpl"], times["ours"], sizes))
         panel.close()
     print(f"median ratio optimlab / matplotlib: {statistics.median(ratios):.2f}")
 

@@ -103,6 +103,30 @@ def values_of(control):
     return spread(list(range(control.min, control.max + 1)))
 
 
+def first_control(registered, width):
+    """A panel of ``registered`` at ``width`` px with its idle work done, ready for events: the
+    panel, the sink its frames go to, and the name and widget of its first control."""
+    panel = registered.make()
+    sink = FrameSink(panel.fig.canvas)
+    prepare_idle_work(panel)
+    panel.set_width(width)
+    name, control = next(
+        (n, c) for n, c in panel.controls.items() if hasattr(c, "value") and n != "play"
+    )
+    return panel, sink, name, control
+
+
+def ab_row(registered, name, a_ms, b_ms, extra="") -> float:
+    """Print one panel's medians of two ways taking turns, and return the ratio b / a."""
+    a, b = statistics.median(a_ms), statistics.median(b_ms)
+    print(
+        f"{registered.notebook:<3}{registered.name:<20} {name:<11} {a:>8.1f} {b:>12.1f} "
+        f"{b / a:>6.2f}{extra}",
+        flush=True,
+    )
+    return b / a
+
+
 def pct(xs, q):
     return float(np.percentile(xs, q))
 

@@ -14,6 +14,7 @@ import numpy as np
 from matplotlib.axes import Axes
 
 from .frames import send_small_frames
+from .glyphs import keep_glyphs
 from .style import BASE_DPI, dpi
 
 QUIET_S = 1.0  # idle work (``LiveFigure.when_idle``) waits this long after the last redraw
@@ -39,6 +40,7 @@ def new_figure(figsize: tuple[float, float], **adjust) -> plt.Figure:
         manager = plt.new_figure_manager(0, figsize=figsize, dpi=dpi())
     fig = manager.canvas.figure
     canvas = fig.canvas
+    keep_glyphs(canvas)
     for flag in ("toolbar_visible", "header_visible", "footer_visible", "resizable"):
         if hasattr(canvas, flag):
             setattr(canvas, flag, False)

@@ -1,0 +1,64 @@
+"""What drawing text costs per event: matplotlib's own glyph-by-glyph text drawing against
+optimlab's kept glyphs and layouts (``optimlab.plots.glyphs``), for the first control of every
+registered panel at 838 px (the column JupyterLab gives a panel at 1280 x 720 with its file
+browser open).
+
+The control walks through its values one way, as a dragged slider does, so every event shows
+numbers it has not shown before; the two ways of drawing text take turns event by event on the
+same panel, so both see the same machine. Prints, per panel, the median event time (callback,
+redraw, encoding, hand-over to the comm) with each, and their ratio.
+
+    python benchmarks/text.py
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+
+import slider_latency as b  # sets ipympl's backend; run from the repository's root
+
+import optimlab as ol
+from optimlab.plots import glyphs
+
+WIDTH = 838
+EVENTS = 40
+
+
+def plain(canvas) -> None:
+    """Back to matplotlib's own text drawing on ``canvas``."""
+    vars(canvas).pop("get_renderer", None)  # the class's, without keep_glyphs' wrapper
+    renderer = canvas.get_renderer()
+    for name in ("draw_text", "_draw_text_glyphs_and_boxes"):
+        vars(renderer).pop(name, None)
+
+
+def main():
+    if glyphs._agg() is None:
+        raise SystemExit("this matplotlib draws text in C++ (before 3.11): nothing to compare")
+    print(f"{'nb':<3}{'panel':<20} {'control':<11} {'mpl ms':>8} {'optimlab ms':>12} "
+          f"{'ratio':>6}")  # fmt: skip
+    ratios = []
+    for registered in ol.widgets.PANELS:
+        panel, sink, name, control = b.first_control(registered, WIDTH)
+        canvas = panel.fig.canvas
+        values = b.values_of(control)
+        walk = [values[k % len(values)] for k in range(EVENTS + 2)]
+        times = {"mpl": [], "ours": []}
+        for k, v in enumerate(walk):
+            which = "mpl" if k % 2 else "ours"
+            plain(canvas)
+            if which == "ours":
+                glyphs.keep_glyphs(canvas)
+            t0 = time.perf_counter()
+            control.value = v
+            ms = 1e3 * (time.perf_counter() - t0)
+            if k >= 2:  # the first two warm caches
+                times[which].append(ms)
+        ratios.append(b.ab_row(registered, name, times["mpl"], times["ours"]))
+        panel.close()
+    print(f"median ratio optimlab / matplotlib: {statistics.median(ratios):.2f}")
+
+
+if __name__ == "__main__":
+    main()

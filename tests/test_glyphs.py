@@ -1,0 +1,175 @@
+"""Text drawn from kept glyph bitmaps and layouts (optimlab/plots/glyphs.py) gives the canvas the
+same pixels as matplotlib's own text drawing: on figures made to vary what a glyph's bitmap
+depends on, and on every panel through its states."""
+
+import matplotlib
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure as _Figure
+from panel_driver import PANELS, panel_ids, states
+
+from optimlab.plots import figure as live
+from optimlab.plots import glyphs
+
+pytestmark = pytest.mark.skipif(
+    glyphs._agg() is None, reason="this matplotlib draws text in C++ (before 3.11)"
+)
+
+
+def Figure(**kwargs):
+    fig = _Figure(**kwargs)
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def pixels(fig) -> np.ndarray:
+    fig.canvas.draw()
+    return np.asarray(fig.canvas.buffer_rgba()).copy()
+
+
+def both(make):
+    """The pixels of the figure ``make()`` draws, with glyphs kept and without."""
+    plain = make()
+    kept = make()
+    assert glyphs.keep_glyphs(kept.canvas)
+    return pixels(plain), pixels(kept)
+
+
+def texts_figure(strings, dx, dy, dpi, size, rotation, antialiased, math):
+    def make():
+        fig = Figure(figsize=(3, 2), dpi=dpi)
+        for i, s in enumerate(strings):
+            fig.text(
+                0.05 + dx + 0.1 * i, 0.1 + dy + 0.25 * i,
+                f"${s}$" if math and s else s,
+                fontsize=size, rotation=rotation, antialiased=antialiased,
+            )  # fmt: skip
+        return fig
+
+    return make
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    strings=st.lists(
+        st.text(alphabet="aAgjy0123456789.,=-+ βσ²√→", min_size=0, max_size=12),
+        min_size=1,
+        max_size=3,
+    ),
+    dx=st.floats(0, 0.3),
+    dy=st.floats(0, 0.2),
+    dpi=st.sampled_from([72, 100, 137.5]),
+    size=st.sampled_from([7, 10, 12.5, 20]),
+    rotation=st.sampled_from([0, 90, 33, -45]),
+    antialiased=st.booleans(),
+)
+def test_text_has_the_same_pixels(strings, dx, dy, dpi, size, rotation, antialiased):
+    glyphs.GLYPHS.clear()  # each example meets empty stores first, then its own glyphs again
+    plain, kept = both(texts_figure(strings, dx, dy, dpi, size, rotation, antialiased, False))
+    np.testing.assert_array_equal(kept, plain)
+
+
+@pytest.mark.parametrize("rotation", [0, 90])
+def test_mathtext_has_the_same_pixels(rotation):
+    """Mathtext's glyphs come from the kept bitmaps too; its rules (fraction bars, roots) are
+    drawn by matplotlib."""
+    strings = [r"\frac{\eta}{\sqrt{\hat v_t}+\epsilon}", r"x_{t+1} = x_t - \alpha \nabla f"]
+    plain, kept = both(texts_figure(strings, 0.013, 0.007, 100, 12, rotation, True, True))
+    np.testing.assert_array_equal(kept, plain)
+
+
+def test_fallback_fonts_have_the_same_pixels():
+    """Chinese in a font of a collection (Noto CJK's .ttc, a face index) after a Latin font."""
+    from matplotlib import font_manager
+
+    cjk = [f.name for f in font_manager.fontManager.ttflist if "CJK" in f.name]
+    if not cjk:
+        pytest.skip("no Noto CJK font here (Debian's fonts-noto-cjk)")
+
+    def make():
+        fig = Figure(figsize=(3, 2), dpi=100)
+        fig.text(0.05, 0.5, "学习率 lr = 0.1 (动量)", family=["DejaVu Sans", cjk[0]], size=12)
+        return fig
+
+    plain, kept = both(make)
+    np.testing.assert_array_equal(kept, plain)
+    assert len({k[0] for k in glyphs.GLYPHS._items}) >= 2  # glyphs from both fonts
+
+
+def test_a_glyph_is_made_once_per_fraction_of_a_pixel():
+    glyphs.GLYPHS.clear()
+    glyphs.LAYOUTS.clear()
+
+    def make():
+        fig = Figure(figsize=(3, 2), dpi=100)
+        fig.text(0.1, 0.5, "aaaa aaaa")
+        return fig
+
+    fig = make()
+    glyphs.keep_glyphs(fig.canvas)
+    pixels(fig)
+    made, laid = len(glyphs.GLYPHS), len(glyphs.LAYOUTS)
+    assert 1 <= made <= 9 and laid == 1  # one "a" and one " " per fraction of a pixel met
+    pixels(fig)
+    assert (len(glyphs.GLYPHS), len(glyphs.LAYOUTS)) == (made, laid)  # nothing new to make
+
+
+def test_the_stores_are_bounded(monkeypatch):
+    monkeypatch.setattr(glyphs, "GLYPHS", glyphs._Kept(5))
+    fig = Figure(figsize=(3, 2), dpi=100)
+    fig.text(0.1, 0.5, "abcdefghij")
+    glyphs.keep_glyphs(fig.canvas)
+    pixels(fig)
+    assert len(glyphs.GLYPHS) == 5
+
+
+def test_each_thread_lays_out_with_its_own_fonts():
+    """Matplotlib keeps one font object per thread (a font is not safe to share): a layout kept
+    on one thread is not handed to another."""
+    import threading
+
+    glyphs.LAYOUTS.clear()
+    fig = Figure(figsize=(3, 2), dpi=100)
+    fig.text(0.1, 0.5, "thread")
+    glyphs.keep_glyphs(fig.canvas)
+    first = pixels(fig)
+    other = []
+    t = threading.Thread(target=lambda: other.append(pixels(fig)))
+    t.start()
+    t.join()
+    np.testing.assert_array_equal(other[0], first)
+    assert len(glyphs.LAYOUTS) == 2
+
+
+def test_older_matplotlib_is_left_as_it_is(monkeypatch):
+    monkeypatch.setattr(glyphs, "_agg", lambda: None)
+    fig = Figure()
+    get_renderer = fig.canvas.get_renderer
+    assert glyphs.keep_glyphs(fig.canvas) is False
+    assert fig.canvas.get_renderer == get_renderer
+
+
+def test_live_figures_keep_glyphs():
+    fig = live.new_figure((3, 2))
+    assert "draw_text" in vars(fig.canvas.get_renderer())
+    assert matplotlib.get_backend()  # the test backend's canvas is an Agg canvas
+
+
+@pytest.mark.parametrize("registered", PANELS, ids=panel_ids)
+def test_every_panel_has_the_same_pixels_in_every_state(registered, monkeypatch):
+    """Two copies of each panel go through its states side by side, one drawing text its own
+    way: after every state their canvases hold the same pixels."""
+    kept = registered.make()
+    monkeypatch.setattr(live, "keep_glyphs", lambda canvas: False)
+    plain = registered.make()
+    assert "draw_text" in vars(kept.fig.canvas.get_renderer())
+    assert "draw_text" not in vars(plain.fig.canvas.get_renderer())
+    for label, _ in zip(states(kept, 3), states(plain, 3), strict=True):
+        np.testing.assert_array_equal(
+            np.asarray(kept.fig.canvas.buffer_rgba()),
+            np.asarray(plain.fig.canvas.buffer_rgba()),
+            err_msg=label,
+        )
