@@ -94,13 +94,21 @@ def linear_fit(x, y) -> FiniteSum:
     def residual(p, i):
         return p[..., 0, None] * x[i] + p[..., 1, None] - y[i]
 
+    def grad(p, i):
+        # mean(2r·x) and mean(2r) over the batch; np.mean's own arithmetic (a sum, then a
+        # division by the count) without its overhead: SGD at batch size 1 calls this per step
+        xi = x[i]
+        r2 = 2 * residual(p, i)
+        out = np.empty(r2.shape[:-1] + (2,))
+        count = r2.shape[-1]
+        out[..., 0] = np.add.reduce(r2 * xi, axis=-1) / count
+        out[..., 1] = np.add.reduce(r2, axis=-1) / count
+        return out
+
     hess = np.array([[2 * np.mean(x * x), 2 * np.mean(x)], [2 * np.mean(x), 2.0]])
     return FiniteSum(
         f=lambda p, i: np.mean(residual(p, i) ** 2, axis=-1),
-        grad=lambda p, i: np.stack(
-            [np.mean(2 * residual(p, i) * x[i], axis=-1), np.mean(2 * residual(p, i), axis=-1)],
-            axis=-1,
-        ),
+        grad=grad,
         hess=lambda p: np.broadcast_to(hess, np.shape(p) + (2,)),
         name="linear fit",
         point_shape=(2,),

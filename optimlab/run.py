@@ -472,13 +472,22 @@ class _Minibatches:
                 if self.replacement
                 else (lambda r: r.permutation(self.n))
             )
-            self.order = np.stack([draw(r) for r in self.rngs]).reshape(self.seed_shape + (self.n,))
+            order = np.stack([draw(r) for r in self.rngs]).reshape(self.seed_shape + (self.n,))
+            # each batch sorted: the same examples, summed in index order, so that
+            # batch_size=n is full-batch gradient descent to the last bit
+            if self.b > 1:  # once per epoch, all batches of B at once, then the last one
+                end = self.cuts[-1][1]
+                whole = end - end % self.b
+                head = order[..., :whole]
+                cut = head.reshape(head.shape[:-1] + (-1, self.b))
+                order[..., :whole] = np.sort(cut, axis=-1).reshape(head.shape)
+                order[..., whole:end] = np.sort(order[..., whole:end], axis=-1)
+            order.setflags(write=False)  # batches are views of it, handed to gradients
+            self.order = order
             self.j = 0
         lo, hi = self.cuts[self.j]
         self.j += 1
-        # sorted within the batch: the same examples, summed in index order, so that
-        # batch_size=n is full-batch gradient descent to the last bit
-        return np.sort(self.order[..., lo:hi], axis=-1)
+        return self.order[..., lo:hi]
 
 
 class _NoiseSource:

@@ -2,6 +2,9 @@
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
 
 import optimlab as ol
 from optimlab import theory as T
@@ -54,6 +57,30 @@ def test_each_epoch_sees_every_example_once_in_batches_of_b(n, b, drop_last, siz
     orders = [np.concatenate(log[e * len(sizes) : (e + 1) * len(sizes)]) for e in range(epochs)]
     if len(sizes) > 1:  # a fresh permutation each epoch
         assert len({tuple(o) for o in orders}) > 1
+
+
+@pytest.mark.parametrize("replacement", [False, True])
+@pytest.mark.parametrize("seeds", [np.array(4), np.array([0, 9]), np.array([[1, 2, 3], [4, 5, 6]])])
+@pytest.mark.parametrize(
+    "n, b, drop_last",
+    [(10, 1, False), (10, 4, False), (10, 4, True), (12, 4, False), (7, 7, False), (9, 2, True)],
+)
+def test_the_batches_are_each_epochs_draw_cut_and_sorted(n, b, drop_last, replacement, seeds):
+    """Each epoch one draw per seed (a permutation, or n draws with replacement), cut into
+    batches of b, each sorted; read-only, so that a gradient cannot change the epoch's order."""
+    from optimlab.run import _Minibatches
+
+    sampler = _Minibatches(n, b, seeds, replacement, drop_last)
+    rngs = [np.random.default_rng(int(s)) for s in seeds.ravel()]
+    cuts = list(range(0, n - (n % b if drop_last else 0), b))
+    for _epoch in range(3):
+        draws = [r.integers(0, n, size=n) if replacement else r.permutation(n) for r in rngs]
+        draws = np.stack(draws).reshape(seeds.shape + (n,))
+        for lo in cuts:
+            batch = sampler()
+            np.testing.assert_array_equal(batch, np.sort(draws[..., lo : lo + b], axis=-1))
+            with pytest.raises(ValueError, match="read-only"):
+                batch[...] = 0
 
 
 def test_with_replacement_examples_can_repeat_within_an_epoch():
@@ -199,3 +226,25 @@ def test_several_starting_points_are_a_sweep_when_the_problem_fixes_its_point_sh
         np.testing.assert_array_equal(t.x[:, j], single.x)
     with pytest.raises(ValueError, match=r"x0 has shape \(3,\); linear fit takes points"):
         ol.run(ol.SGD(lr=0.1), FIT, [0.0, 0.0, 0.0], 5)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    n=st.integers(1, 30),
+    b=st.integers(1, 30),
+    lead=st.sampled_from([(), (3,), (2, 4)]),
+    data=st.data(),
+)
+def test_linear_fit_gradient_is_the_mean_formula_bit_for_bit(n, b, lead, data):
+    """linear_fit's lean gradient gives what mean(2r·x), mean(2r) give, to the last bit."""
+    b = min(b, n)
+    finite = st.floats(-1e3, 1e3, allow_nan=False)
+    x = data.draw(arrays(float, n, elements=finite))
+    y = data.draw(arrays(float, n, elements=finite))
+    p = data.draw(arrays(float, lead + (2,), elements=finite))
+    i = data.draw(arrays(np.int64, lead + (b,), elements=st.integers(0, n - 1)))
+    r = p[..., 0, None] * x[i] + p[..., 1, None] - y[i]
+    expected = np.stack([np.mean(2 * r * x[i], axis=-1), np.mean(2 * r, axis=-1)], axis=-1)
+    got = linear_fit(x, y).grad(p, i)
+    assert got.shape == expected.shape
+    np.testing.assert_array_equal(got, expected)
