@@ -117,7 +117,9 @@ def send_small_frames(canvas) -> None:
             # picture (matplotlib checks every pixel; the unchanged ones are as last sent)
             if not (corner[..., 3][diff] != 255).any():
                 canvas.set_image_mode("diff")
-                out = np.where(diff[..., None], corner, 0).astype(np.uint8)
+                # the changed pixels, the others 0: one multiply of whole pixels (uint32)
+                # instead of a select over every byte (7 ms -> 0.2 ms on 09's ten racers)
+                out = (buff[:h, :w] * diff).view(np.uint8).reshape(h, w, 4)
         if out is None:
             canvas.set_image_mode("full")
             out = pixels
