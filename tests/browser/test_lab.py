@@ -88,6 +88,11 @@ def test_notebook_runs_and_its_panels_fit_every_screen(path, lab, screenshot_on_
                 f"{where}: panel {i}: the figure did not change within 2 s of a key press on "
                 "its main slider"
             )
+            if screen is SCREENS[0]:  # the benchmark's way of seeing it: at the draw
+                back = nb.press_slider(panel, "ArrowLeft", on_draw=True) or nb.press_slider(
+                    panel, "ArrowRight", on_draw=True
+                )
+                assert back is not None, f"{where}: panel {i}: no change seen at the draw"
         errors = nb.error_outputs()
         assert not errors, f"{where}: a cell shows an error or stderr: {errors[0][:300]}"
 
