@@ -99,6 +99,25 @@ def test_fallback_fonts_have_the_same_pixels():
     assert len({k[0] for k in glyphs.GLYPHS._items}) >= 2  # glyphs from both fonts
 
 
+@pytest.mark.parametrize("rc", [{"text.hinting": "no_hinting"}, {"text.antialiased": False}])
+def test_a_change_of_text_settings_is_drawn_as_matplotlib_draws_it(rc):
+    """The kept layouts and glyphs were made under the default settings; a figure drawn under
+    other ones gets what matplotlib gives under them, not the kept ones."""
+
+    def make():
+        fig = Figure(figsize=(3, 2), dpi=100)
+        fig.text(0.05, 0.5, "AVAWAY To Ty = 0.125", size=13)
+        return fig
+
+    warm = make()
+    glyphs.keep_glyphs(warm.canvas)
+    pixels(warm)  # layouts and glyphs kept under the defaults
+    with matplotlib.rc_context(rc):
+        plain, kept = both(make)
+    np.testing.assert_array_equal(kept, plain)
+    assert not np.array_equal(kept, pixels(make())), "the setting should change the picture"
+
+
 def test_a_glyph_is_made_once_per_fraction_of_a_pixel():
     glyphs.GLYPHS.clear()
     glyphs.LAYOUTS.clear()

@@ -13,7 +13,9 @@ change are redrawn on every event: a third of some panels' time per event.
   dpi, glyph, hinting, the rotation and slant, and the position's fraction of a pixel in 1/64:
   FreeType's grid). A glyph drawn at the same fraction of a pixel elsewhere is the same bitmap
   moved by whole pixels, so the canvas gets the same pixels as matplotlib's own loop;
-- a string's layout, keyed by the font, its size, the dpi and the string.
+- a string's layout, keyed by the font object matplotlib picked for it (which stands for the
+  font files, their settings and the thread: matplotlib keeps one per thread), the size, the
+  dpi and the string.
 
 Both stores are bounded (least recently used go first). The canvas's pixels are the same as
 without them, which tests/test_glyphs.py checks on every panel. Where the renderer has not the
@@ -135,27 +137,21 @@ def _draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):
     features = mtext.get_fontfeatures() if mtext is not None else None
     language = mtext.get_language() if mtext is not None else None
     size = prop.get_size_in_points()
-    # the items hold this thread's font objects (matplotlib keeps one per thread)
-    key = (threading.get_ident(), _font_files(prop), size, self.dpi, s, flags,
-           _hashable(features), _hashable(language))  # fmt: skip
-    items = LAYOUTS.get(key)
-    if items is None:
+    # keyed by the font object matplotlib picked: it stands for the font files, the settings
+    # they were opened with (kerning, fallbacks) and the thread (one font object per thread);
+    # the entry holds the object, so its id cannot be reused while the entry is kept
+    key = (id(font), size, self.dpi, s, flags, _hashable(features), _hashable(language))
+    kept = LAYOUTS.get(key)
+    if kept is None or kept[0] is not font:
         laid = font._layout(s, flags=flags, features=features, language=language)
-        items = tuple((item.ft_object, item.glyph_index, item.x, item.y) for item in laid)
-        LAYOUTS.put(key, items)
+        kept = (font, tuple((item.ft_object, item.glyph_index, item.x, item.y) for item in laid))
+        LAYOUTS.put(key, kept)
+    items = kept[1]
     self._draw_text_glyphs_and_boxes(
         gc, x, y, angle,
         ((ft, size, index, 0, 1, gx, gy) for ft, index, gx, gy in items),
         [],
     )  # fmt: skip
-
-
-def _font_files(prop) -> tuple:
-    from matplotlib.font_manager import fontManager
-
-    return tuple(
-        (str(p), getattr(p, "face_index", 0)) for p in fontManager._find_fonts_by_props(prop)
-    )
 
 
 def _hashable(value):

@@ -320,10 +320,16 @@ CHANGE_ON_DRAW = """(c, timeout) => {
         let h = 0; for (let i = 0; i < d.length; i += 7) h = (h * 31 + d[i]) | 0;
         return h; };
     window.__olChange = null;
+    const press = {};  // this press: a timer left from an earlier press must not end it
+    window.__olPress = press;
     const h0 = hash();
     let t0 = null;
-    const done = (ms) => { if (window.__olChange === null) { window.__olChange = ms; }
-                           delete ctx.drawImage; };
+    const done = (ms) => {
+        if (window.__olPress !== press) { return; }
+        window.__olPress = null;
+        window.__olChange = ms;
+        delete ctx.drawImage;
+    };
     ctx.drawImage = function (...args) {
         const out = CanvasRenderingContext2D.prototype.drawImage.apply(this, args);
         const t = performance.now();
