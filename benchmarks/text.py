@@ -17,6 +17,7 @@ import statistics
 import time
 
 import slider_latency as b  # sets ipympl's backend; run from the repository's root
+from matplotlib.backends.backend_agg import RendererAgg
 
 import optimlab as ol
 from optimlab.plots import glyphs
@@ -29,8 +30,7 @@ def plain(canvas) -> None:
     """Back to matplotlib's own text drawing on ``canvas``."""
     vars(canvas).pop("get_renderer", None)  # the class's, without keep_glyphs' wrapper
     renderer = canvas.get_renderer()
-    for name in ("draw_text", "_draw_text_glyphs_and_boxes"):
-        vars(renderer).pop(name, None)
+    renderer.__class__ = RendererAgg
 
 
 def main():

@@ -2,6 +2,8 @@
 same pixels as matplotlib's own text drawing: on figures made to vary what a glyph's bitmap
 depends on, and on every panel through its states."""
 
+from pathlib import Path
+
 import matplotlib
 import numpy as np
 import pytest
@@ -23,6 +25,10 @@ def Figure(**kwargs):
     fig = _Figure(**kwargs)
     FigureCanvasAgg(fig)
     return fig
+
+
+def is_kept(renderer) -> bool:
+    return isinstance(renderer, glyphs._kept_renderer_class())
 
 
 def pixels(fig) -> np.ndarray:
@@ -163,6 +169,98 @@ def test_each_thread_lays_out_with_its_own_fonts():
     assert len(glyphs.LAYOUTS) == 2
 
 
+def test_the_stores_hold_no_font_object(tmp_path):
+    """A font matplotlib lets go of (it keeps 64) is freed, its files closed: the stores hold
+    numbers, not fonts."""
+    import gc
+    import weakref
+
+    from matplotlib import font_manager
+    from matplotlib.font_manager import FontProperties, findfont
+
+    path = tmp_path / "only_here.ttf"  # a font file no other figure (or mathtext) uses
+    path.write_bytes(Path(findfont("DejaVu Serif")).read_bytes())
+    fig = Figure(figsize=(3, 2), dpi=100)
+    fig.text(0.1, 0.5, "font", fontproperties=FontProperties(fname=path))
+    glyphs.keep_glyphs(fig.canvas)
+    pixels(fig)
+    font = fig.canvas.get_renderer()._prepare_font(fig.texts[0].get_fontproperties())
+    ref = weakref.ref(font)
+    del font
+    font_manager._get_font.cache_clear()
+    gc.collect()
+    assert ref() is None
+    assert len(glyphs.LAYOUTS) and len(glyphs.GLYPHS)
+
+
+def test_a_font_file_replaced_at_its_path_draws_the_new_font(tmp_path):
+    from matplotlib import font_manager
+    from matplotlib.font_manager import FontProperties, findfont
+
+    path = tmp_path / "font.ttf"
+
+    def make():
+        fig = Figure(figsize=(3, 1), dpi=100)
+        fig.text(0.05, 0.4, "Sample text", fontproperties=FontProperties(fname=path, size=16))
+        return fig
+
+    path.write_bytes(Path(findfont("DejaVu Sans")).read_bytes())
+    both(make)
+    path.write_bytes(Path(findfont("DejaVu Serif")).read_bytes())
+    font_manager._get_font.cache_clear()  # as when matplotlib drops the old font object
+    plain, kept = both(make)
+    np.testing.assert_array_equal(kept, plain)
+
+
+def test_a_replaced_renderer_is_freed_at_once():
+    """A renderer (and its pixels) is freed when the canvas replaces it (a new size), without
+    waiting for a full garbage collection: nothing in it refers back to it."""
+    import gc
+    import weakref
+
+    fig = Figure(figsize=(3, 2), dpi=100)
+    fig.text(0.1, 0.5, "resize")
+    glyphs.keep_glyphs(fig.canvas)
+    pixels(fig)
+    ref = weakref.ref(fig.canvas.get_renderer())
+    gc.disable()
+    try:
+        fig.set_size_inches(4, 2)
+        pixels(fig)
+        assert ref() is None
+    finally:
+        gc.enable()
+
+
+def test_the_bitmaps_kept_are_bounded_in_bytes(monkeypatch):
+    monkeypatch.setattr(glyphs, "GLYPHS", glyphs._Kept(10_000, 200_000))
+    fig = Figure(figsize=(8, 4), dpi=100)
+    t = fig.text(0.0, 0.2, "WMQ@#", fontsize=100)
+    glyphs.keep_glyphs(fig.canvas)
+    for i in range(60):  # new fractions of a pixel: new bitmaps
+        t.set_position((i * 0.00037, 0.2 + i * 0.000291))
+        pixels(fig)
+    assert 0 < glyphs.GLYPHS.nbytes <= 200_000
+    big = Figure(figsize=(8, 8), dpi=100)
+    big.text(0.0, 0.1, "W", fontsize=600)  # a bitmap above GLYPH_BIGGEST: made, not kept
+    glyphs.keep_glyphs(big.canvas)
+    before = len(glyphs.GLYPHS)
+    pixels(big)
+    assert len(glyphs.GLYPHS) == before
+
+
+def test_only_agg_canvases_and_only_once():
+    from matplotlib.backends.backend_svg import FigureCanvasSVG
+
+    svg = _Figure()
+    FigureCanvasSVG(svg)
+    assert glyphs.keep_glyphs(svg.canvas) is False
+    fig = Figure()
+    assert glyphs.keep_glyphs(fig.canvas) and glyphs.keep_glyphs(fig.canvas)
+    wrapper = fig.canvas.get_renderer
+    assert glyphs.keep_glyphs(fig.canvas) and fig.canvas.get_renderer is wrapper
+
+
 def test_older_matplotlib_is_left_as_it_is(monkeypatch):
     monkeypatch.setattr(glyphs, "_agg", lambda: None)
     fig = Figure()
@@ -173,7 +271,7 @@ def test_older_matplotlib_is_left_as_it_is(monkeypatch):
 
 def test_live_figures_keep_glyphs():
     fig = live.new_figure((3, 2))
-    assert "draw_text" in vars(fig.canvas.get_renderer())
+    assert is_kept(fig.canvas.get_renderer())
     assert matplotlib.get_backend()  # the test backend's canvas is an Agg canvas
 
 
@@ -184,8 +282,8 @@ def test_every_panel_has_the_same_pixels_in_every_state(registered, monkeypatch)
     kept = registered.make()
     monkeypatch.setattr(live, "keep_glyphs", lambda canvas: False)
     plain = registered.make()
-    assert "draw_text" in vars(kept.fig.canvas.get_renderer())
-    assert "draw_text" not in vars(plain.fig.canvas.get_renderer())
+    assert is_kept(kept.fig.canvas.get_renderer())
+    assert not is_kept(plain.fig.canvas.get_renderer())
     for label, _ in zip(states(kept, 3), states(plain, 3), strict=True):
         np.testing.assert_array_equal(
             np.asarray(kept.fig.canvas.buffer_rgba()),
