@@ -13,7 +13,6 @@ with each, their ratio, and the median frame size.
 from __future__ import annotations
 
 import statistics
-import time
 
 import slider_latency as b  # sets ipympl's backend; run from the repository's root
 from matplotlib.backends.backend_webagg_core import FigureCanvasWebAggCore
@@ -25,29 +24,27 @@ EVENTS = 40
 
 
 def main():
-    print(f"{'nb':<3}{'panel':<20} {'control':<11} {'mpl ms':>8} {'optimlab ms':>12} "
-          f"{'ratio':>6} {'mpl bytes':>10} {'optimlab bytes':>15}")  # fmt: skip
+    b.ab_header("mpl ms", "optimlab ms", f" {'mpl bytes':>10} {'optimlab bytes':>15}")
     ratios = []
     for registered in ol.widgets.PANELS:
         panel, sink, name, control = b.first_control(registered, WIDTH)
         canvas = panel.fig.canvas
         ours = canvas.get_diff_image
-        values = b.values_of(control)
-        times = {"mpl": [], "ours": []}
         sizes = {"mpl": [], "ours": []}
-        for k, v in enumerate(values[:2] + values[: EVENTS - 2] + values[:2]):
-            which = "mpl" if k % 2 else "ours"
+        sent = [0]
+
+        def use(way, canvas=canvas, ours=ours, sent=sent, sink=sink):
             canvas.get_diff_image = (
-                (lambda c=canvas: FigureCanvasWebAggCore.get_diff_image(c))
-                if which == "mpl" else ours
+                (lambda: FigureCanvasWebAggCore.get_diff_image(canvas))
+                if way == "mpl" else ours
             )  # fmt: skip
-            sent = sink.bytes
-            t0 = time.perf_counter()
-            control.value = v
-            ms = 1e3 * (time.perf_counter() - t0)
-            if k >= 2:  # the first two warm caches
-                times[which].append(ms)
-                sizes[which].append(sink.bytes - sent)
+            sent[0] = sink.bytes
+
+        def after(way, sizes=sizes, sent=sent, sink=sink):
+            sizes[way].append(sink.bytes - sent[0])
+
+        values = b.values_of(control)
+        times = b.take_turns(control, values[:2] + values[: EVENTS - 2] + values[:2], use, after)
         canvas.get_diff_image = ours
         sizes = (
             f" {statistics.median(sizes['mpl']):>10.0f} {statistics.median(sizes['ours']):>15.0f}"

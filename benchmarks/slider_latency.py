@@ -116,6 +116,30 @@ def first_control(registered, width):
     return panel, sink, name, control
 
 
+def ab_header(a: str, b: str, extra: str = "") -> None:
+    """The header of ``ab_row``'s table: ways ``a`` and ``b``, then ``extra`` columns."""
+    print(f"{'nb':<3}{'panel':<20} {'control':<11} {a:>8} {b:>12} {'ratio':>6}{extra}")
+
+
+def take_turns(control, values, use, after=None) -> dict:
+    """Set ``control`` to each of ``values``, ways "mpl" and "ours" taking turns event by
+    event (``use(way)`` switches to a way), so both see the same machine. The first two
+    events warm caches and are not counted; ``after(way)`` is called after each counted one.
+    Returns {way: [ms per event]}."""
+    times = {"mpl": [], "ours": []}
+    for k, v in enumerate(values):
+        way = "mpl" if k % 2 else "ours"
+        use(way)
+        t0 = time.perf_counter()
+        control.value = v
+        ms = 1e3 * (time.perf_counter() - t0)
+        if k >= 2:
+            times[way].append(ms)
+            if after is not None:
+                after(way)
+    return times
+
+
 def ab_row(registered, name, a_ms, b_ms, extra="") -> float:
     """Print one panel's medians of two ways taking turns, and return the ratio b / a."""
     a, b = statistics.median(a_ms), statistics.median(b_ms)

@@ -14,7 +14,6 @@ redraw, encoding, hand-over to the comm) with each, and their ratio.
 from __future__ import annotations
 
 import statistics
-import time
 
 import slider_latency as b  # sets ipympl's backend; run from the repository's root
 from matplotlib.backends.backend_agg import RendererAgg
@@ -36,25 +35,20 @@ def plain(canvas) -> None:
 def main():
     if glyphs._agg() is None:
         raise SystemExit("this matplotlib draws text in C++ (before 3.11): nothing to compare")
-    print(f"{'nb':<3}{'panel':<20} {'control':<11} {'mpl ms':>8} {'optimlab ms':>12} "
-          f"{'ratio':>6}")  # fmt: skip
+    b.ab_header("mpl ms", "optimlab ms")
     ratios = []
     for registered in ol.widgets.PANELS:
-        panel, sink, name, control = b.first_control(registered, WIDTH)
+        panel, _, name, control = b.first_control(registered, WIDTH)
         canvas = panel.fig.canvas
+
+        def use(way, canvas=canvas):
+            plain(canvas)
+            if way == "ours":
+                glyphs.keep_glyphs(canvas)
+
         values = b.values_of(control)
         walk = [values[k % len(values)] for k in range(EVENTS + 2)]
-        times = {"mpl": [], "ours": []}
-        for k, v in enumerate(walk):
-            which = "mpl" if k % 2 else "ours"
-            plain(canvas)
-            if which == "ours":
-                glyphs.keep_glyphs(canvas)
-            t0 = time.perf_counter()
-            control.value = v
-            ms = 1e3 * (time.perf_counter() - t0)
-            if k >= 2:  # the first two warm caches
-                times[which].append(ms)
+        times = b.take_turns(control, walk, use)
         ratios.append(b.ab_row(registered, name, times["mpl"], times["ours"]))
         panel.close()
     print(f"median ratio optimlab / matplotlib: {statistics.median(ratios):.2f}")

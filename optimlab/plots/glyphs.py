@@ -26,6 +26,7 @@ canvas is left as it is.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import threading
@@ -49,11 +50,13 @@ class _Kept:
         self._items, self._lock, self.nbytes = OrderedDict(), threading.Lock(), 0
 
     def get(self, key):
+        """The item kept under ``key`` (now the most recently used), or None."""
         with self._lock:
-            item = self._items.get(key)
-            if item is not None:
-                self._items.move_to_end(key)
-            return item
+            kept = self._items.get(key)
+            if kept is None:
+                return None
+            self._items.move_to_end(key)
+            return kept[1]
 
     def put(self, key, item, nbytes: int = 0) -> None:
         with self._lock:
@@ -66,10 +69,6 @@ class _Kept:
                 self.budget is not None and self.nbytes > self.budget
             ):
                 self.nbytes -= self._items.popitem(last=False)[1][0]
-
-    def get_item(self, key):
-        kept = self.get(key)
-        return None if kept is None else kept[1]
 
     def __len__(self) -> int:
         return len(self._items)
@@ -100,8 +99,10 @@ def _number(font) -> int:
     return number
 
 
+@functools.cache
 def _agg():
-    """matplotlib's Agg module, if its renderer draws text glyph by glyph in Python."""
+    """matplotlib's Agg module, if its renderer draws text glyph by glyph in Python (looked
+    up once: every text drawn asks)."""
     from matplotlib.backends import backend_agg
 
     renderer = backend_agg.RendererAgg
@@ -131,7 +132,7 @@ def _draw_glyphs(self, gc, x, y, angle, glyphs, boxes):
         y64 = round(0x40 * (height - y + dx * sin + dy * cos))
         (xi, xf), (yi, yf) = divmod(x64, 0x40), divmod(y64, 0x40)
         key = (number, size, self.dpi, index, angle, slant, extend, xf, yf, flags, antialiased)
-        kept = GLYPHS.get_item(key)
+        kept = GLYPHS.get(key)
         if kept is None:
             font.set_size(size, self.dpi)
             font._set_transform(_matrix(cos, sin, slant, extend), [xf, yf])
@@ -169,7 +170,7 @@ def _draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):
     language = mtext.get_language() if mtext is not None else None
     size = prop.get_size_in_points()
     key = (_number(font), size, self.dpi, s, flags, _hashable(features), _hashable(language))
-    items = LAYOUTS.get_item(key)
+    items = LAYOUTS.get(key)
     if items is not None:  # the glyphs' fonts are the font and its fallbacks: alive with it
         items = [(ref(), index, gx, gy) for ref, index, gx, gy in items]
     else:
@@ -192,23 +193,17 @@ def _hashable(value):
     return value
 
 
-_KEPT_RENDERER = None
-
-
+@functools.cache
 def _kept_renderer_class():
     """RendererAgg with the two methods above: a renderer's class is switched to it (no
     bound method stored on the renderer, which would keep it and its pixels alive in a
     reference cycle until a full garbage collection)."""
-    global _KEPT_RENDERER
-    if _KEPT_RENDERER is None:
-        agg = _agg()
-        _KEPT_RENDERER = type(
-            "KeptGlyphsRendererAgg",
-            (agg.RendererAgg,),
-            {"_draw_text_glyphs_and_boxes": _draw_glyphs, "draw_text": _draw_text,
-             "__module__": __name__},
-        )  # fmt: skip
-    return _KEPT_RENDERER
+    return type(
+        "KeptGlyphsRendererAgg",
+        (_agg().RendererAgg,),
+        {"_draw_text_glyphs_and_boxes": _draw_glyphs, "draw_text": _draw_text,
+         "__module__": __name__},
+    )  # fmt: skip
 
 
 def _install(renderer) -> None:
