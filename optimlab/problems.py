@@ -91,23 +91,30 @@ def linear_fit(x, y) -> FiniteSum:
     if not (np.isfinite(x).all() and np.isfinite(y).all()):
         raise ValueError("x and y must be finite numbers")
 
-    def residual(p, i):
-        return p[..., 0, None] * x[i] + p[..., 1, None] - y[i]
+    def f(p, i):
+        # mean(r²) with np.mean's arithmetic, worked in place: the panel of notebook 06 takes
+        # the loss of 641 × 5 points over all 128 examples at once (4.8 -> 1.8 ms)
+        r = p[..., 0, None] * x[i]
+        r += p[..., 1, None]
+        r -= y[i]
+        np.multiply(r, r, out=r)
+        return np.add.reduce(r, axis=-1) / r.shape[-1]
 
     def grad(p, i):
-        # mean(2r·x) and mean(2r) over the batch; np.mean's own arithmetic (a sum, then a
-        # division by the count) without its overhead: SGD at batch size 1 calls this per step
+        # mean(2r·x) and mean(2r) over the batch with np.mean's own arithmetic (a sum along
+        # the batch, then a division by the count) in few NumPy calls: SGD at batch size 1
+        # calls this once per update
         xi = x[i]
-        r2 = 2 * residual(p, i)
-        out = np.empty(r2.shape[:-1] + (2,))
+        r2 = 2 * (p[..., 0, None] * xi + p[..., 1, None] - y[i])
         count = r2.shape[-1]
-        out[..., 0] = np.add.reduce(r2 * xi, axis=-1) / count
-        out[..., 1] = np.add.reduce(r2, axis=-1) / count
-        return out
+        if count == 1:  # the mean of one number is that number, to the bit
+            return np.concatenate((r2 * xi, r2), axis=-1)
+        both = np.concatenate(((r2 * xi)[..., None, :], r2[..., None, :]), axis=-2)
+        return np.add.reduce(both, axis=-1) / count
 
     hess = np.array([[2 * np.mean(x * x), 2 * np.mean(x)], [2 * np.mean(x), 2.0]])
     return FiniteSum(
-        f=lambda p, i: np.mean(residual(p, i) ** 2, axis=-1),
+        f=f,
         grad=grad,
         hess=lambda p: np.broadcast_to(hess, np.shape(p) + (2,)),
         name="linear fit",

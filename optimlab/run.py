@@ -489,6 +489,11 @@ class _Minibatches:
         self.j += 1
         return self.order[..., lo:hi]
 
+    def sizes(self, steps):
+        """The batch sizes of the next ``steps`` batches (from a fresh sampler: the first)."""
+        per_epoch = np.array([hi - lo for lo, hi in self.cuts], dtype=np.int64)
+        return np.resize(per_epoch, steps)
+
 
 class _NoiseSource:
     """N(0, σ²) per gradient entry and step, one generator per seed (independent of the

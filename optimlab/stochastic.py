@@ -299,14 +299,13 @@ def sgd_paths(
     xs = np.empty((steps + 1,) + x.shape)
     xs[0] = x
     seen = np.zeros(steps + 1, dtype=np.int64)
+    seen[1:] = np.cumsum(sampler.sizes(steps))
+    neg_lr = [-lr] * steps if factor is None else [-(lr * float(factor(k))) for k in range(steps)]
     grad = problem.grad
     with np.errstate(all="ignore"):
-        for k in range(1, steps + 1):
-            i = sampler()
-            step_lr = lr if factor is None else lr * float(factor(k - 1))
-            x = x + (-step_lr) * grad(x, i)
-            xs[k] = x
-            seen[k] = seen[k - 1] + i.shape[-1]
+        for k in range(steps):
+            x = x + neg_lr[k] * grad(x, sampler())
+            xs[k + 1] = x
         loss = problem.f(xs)
     bad = ~(np.isfinite(xs).all(axis=-1) & np.isfinite(loss))
     diverged = np.where(bad.any(axis=0), bad.argmax(axis=0), -1)

@@ -230,13 +230,14 @@ def test_several_starting_points_are_a_sweep_when_the_problem_fixes_its_point_sh
 
 @settings(max_examples=60, deadline=None)
 @given(
-    n=st.integers(1, 30),
-    b=st.integers(1, 30),
+    n=st.integers(1, 150),
+    b=st.integers(1, 140),
     lead=st.sampled_from([(), (3,), (2, 4)]),
     data=st.data(),
 )
 def test_linear_fit_gradient_is_the_mean_formula_bit_for_bit(n, b, lead, data):
-    """linear_fit's lean gradient gives what mean(2r·x), mean(2r) give, to the last bit."""
+    """linear_fit's lean gradient and loss give what mean(2r·x), mean(2r) and mean(r²) give,
+    to the last bit."""
     b = min(b, n)
     finite = st.floats(-1e3, 1e3, allow_nan=False)
     x = data.draw(arrays(float, n, elements=finite))
@@ -248,3 +249,6 @@ def test_linear_fit_gradient_is_the_mean_formula_bit_for_bit(n, b, lead, data):
     got = linear_fit(x, y).grad(p, i)
     assert got.shape == expected.shape
     np.testing.assert_array_equal(got, expected)
+    loss = linear_fit(x, y).f(p, i)
+    assert loss.shape == r.shape[:-1]
+    np.testing.assert_array_equal(loss, np.mean(r**2, axis=-1))
