@@ -107,8 +107,8 @@ def linear_fit(x, y) -> FiniteSum:
         xi = x[i]
         r2 = 2 * (p[..., 0, None] * xi + p[..., 1, None] - y[i])
         count = r2.shape[-1]
-        if count == 1:  # the mean of one number is that number, to the bit
-            return np.concatenate((r2 * xi, r2), axis=-1)
+        if count == 1:  # the mean of one number: that number, plus the sum's starting +0
+            return np.concatenate((r2 * xi, r2), axis=-1) + 0.0  # (−0 becomes +0, as in a sum)
         both = np.concatenate(((r2 * xi)[..., None, :], r2[..., None, :]), axis=-2)
         return np.add.reduce(both, axis=-1) / count
 

@@ -283,7 +283,8 @@ def sgd_paths(
     ``ol.run(ol.SGD(lr=lr), problem, x0, steps, batch_size=..., seed=seeds,
     schedule=schedule(decay))`` (the same batches, the same arithmetic, bit for bit), in a
     lean loop fast enough for a slider: the loss is evaluated once at the end, for all
-    recorded points together. A run that overflows holds NaN from its divergence step on."""
+    recorded points together. A run that overflows holds NaN from its divergence step on; once
+    every run has, the examples seen stop counting (``ol.run`` stops there)."""
     problem = _finite_sum(problem)
     steps = _count("steps", steps, 1)
     batch_size = _count("batch_size", batch_size, 1, problem.n)
@@ -309,6 +310,9 @@ def sgd_paths(
         loss = problem.f(xs)
     bad = ~(np.isfinite(xs).all(axis=-1) & np.isfinite(loss))
     diverged = np.where(bad.any(axis=0), bad.argmax(axis=0), -1)
+    if (diverged >= 0).all():  # ol.run stops once every run has overflowed: no more examples
+        last = int(diverged.max())
+        seen[last:] = seen[last]
     cut = bad.cumsum(axis=0) > 0
     xs[cut] = np.nan
     loss[cut] = np.nan

@@ -249,6 +249,7 @@ def test_linear_fit_gradient_is_the_mean_formula_bit_for_bit(n, b, lead, data):
     got = linear_fit(x, y).grad(p, i)
     assert got.shape == expected.shape
     np.testing.assert_array_equal(got, expected)
+    np.testing.assert_array_equal(np.signbit(got), np.signbit(expected))  # −0 and +0 too
     loss = linear_fit(x, y).f(p, i)
     assert loss.shape == r.shape[:-1]
     np.testing.assert_array_equal(loss, np.mean(r**2, axis=-1))

@@ -9,7 +9,7 @@ import pytest
 
 import optimlab as ol
 from optimlab import stochastic as S
-from optimlab.problems import FiniteSum
+from optimlab.problems import FiniteSum, linear_fit
 
 FIT = S.course_fit()
 
@@ -129,9 +129,27 @@ def test_sgd_paths_are_ol_run_bit_for_bit(decay, b):
     slow = ol.run(
         ol.SGD(lr=0.1), FIT, S.START, 40, batch_size=b, seed=seeds, schedule=S.schedule(decay)
     )
-    np.testing.assert_array_equal(fast.x, slow.x)
-    np.testing.assert_array_equal(fast.loss, slow.loss)
+    assert_same_bits(fast.x, slow.x)
+    assert_same_bits(fast.loss, slow.loss)
     np.testing.assert_array_equal(fast.seen, slow.seen)
+
+
+def assert_same_bits(a, b):
+    """Equal values and equal signs of zero (assert_array_equal takes −0 for +0)."""
+    np.testing.assert_array_equal(a, b)
+    np.testing.assert_array_equal(np.signbit(a), np.signbit(b))
+
+
+def test_sgd_paths_keep_the_sign_of_zero_as_ol_run():
+    """An example at x = 0 makes a gradient component ±0; a mean of one example is +0 then,
+    as np.mean gives, so a start at w = −0 moves to +0 in both loops."""
+    fit = S.course_fit(n=9)
+    x0 = (-0.0, 0.0)
+    fast = S.sgd_paths(fit, x0, 0.01, 12, batch_size=1, seeds=[0, 1, 2])
+    slow = ol.run(ol.SGD(lr=0.01), fit, x0, 12, batch_size=1, seed=np.array([0, 1, 2]))
+    assert_same_bits(fast.x, slow.x)
+    grad = linear_fit([0.0, 1.0], [1.0, 2.0]).grad(np.array([0.0, 0.0]), np.array([0]))
+    assert_same_bits(grad, np.array([0.0, -2.0]))
 
 
 def test_sgd_paths_with_replacement_and_divergence_are_ol_runs():
@@ -146,6 +164,8 @@ def test_sgd_paths_with_replacement_and_divergence_are_ol_runs():
     np.testing.assert_array_equal(fast.diverged_at, slow.diverged_at)
     np.testing.assert_array_equal(fast.x, slow.x)  # NaN from each run's divergence on
     np.testing.assert_array_equal(fast.loss, slow.loss)
+    np.testing.assert_array_equal(fast.seen, slow.seen)  # no more once every run overflowed
+    assert fast.seen[-1] == fast.seen[fast.diverged_at.max()] < 400
 
 
 def test_paths_is_the_panels_result():
