@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import statistics
 import time
+import timeit
 
 import numpy as np
 
@@ -51,12 +52,7 @@ def main(repeats: int = 20):
 
 def _median_ms(fn, repeats: int) -> float:
     fn()  # warm caches
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(1e3 * (time.perf_counter() - t0))
-    return statistics.median(times)
+    return 1e3 * statistics.median(timeit.repeat(fn, number=1, repeat=repeats))
 
 
 if __name__ == "__main__":

@@ -490,7 +490,7 @@ class _Minibatches:
         return self.order[..., lo:hi]
 
     def sizes(self, steps):
-        """The batch sizes of the next ``steps`` batches (from a fresh sampler: the first)."""
+        """The sizes of the sampler's first ``steps`` batches, epoch after epoch."""
         per_epoch = np.array([hi - lo for lo, hi in self.cuts], dtype=np.int64)
         return np.resize(per_epoch, steps)
 
